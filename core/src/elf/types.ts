@@ -21,6 +21,13 @@ export const SHF_EXECINSTR = 0x4;
 export const SHF_MERGE = 0x10;
 export const SHF_STRINGS = 0x20;
 export const SHF_INFO_LINK = 0x40;
+/** Set on `.llvm_addrsig`: the linker drops the section from its output. */
+export const SHF_EXCLUDE = 0x80000000;
+
+/** Special section indices a symbol can carry instead of a real section (st_shndx). */
+export const SHN_UNDEF = 0;
+export const SHN_ABS = 0xfff1;
+export const SHN_COMMON = 0xfff2;
 
 /** BPF relocation types (include/uapi/linux/elf-em.h and LLVM's ELFRelocs/BPF.def). */
 export const R_BPF_NONE = 0;
@@ -48,6 +55,7 @@ export interface ObjSection {
 }
 
 export interface ObjSymbol {
+  /** For a section symbol (type 'section'), the name of its section; it is written with st_name 0. */
   name: string;
   /** Name of the defining section, or undefined for an undefined (external) symbol. */
   section: string | undefined;
@@ -57,6 +65,12 @@ export interface ObjSymbol {
   bind: SymbolBinding;
   /** st_other visibility bits (0 = default). */
   other?: number;
+  /**
+   * For a symbol outside every section: SHN_ABS (`.set x, 5`, and `.file` names) or SHN_COMMON
+   * (`.comm`, whose `value` is then the alignment). Absent for defined and for undefined symbols.
+   * A 'file' symbol without it is written as SHN_ABS.
+   */
+  specialIndex?: number;
 }
 
 export interface ObjRelocation {
@@ -66,7 +80,7 @@ export interface ObjRelocation {
   offset: number;
   /** R_BPF_* value. */
   type: number;
-  /** Name of the symbol; for a section symbol, the section's name. */
+  /** Name of the symbol; for a section symbol, the section's name; '' for no symbol (index 0). */
   symbol: string;
   /** Set when `symbol` names a section symbol (STT_SECTION) rather than a named symbol. */
   symbolIsSection?: boolean;
@@ -76,6 +90,11 @@ export interface ObjectFile {
   sections: ObjSection[];
   symbols: ObjSymbol[];
   relocations: ObjRelocation[];
+  /**
+   * Present when the object has an `.llvm_addrsig` section (the source said `.addrsig`): the names
+   * of the symbols listed by `.addrsig_sym`, in order. Absent when there is no such section.
+   */
+  addrsig?: string[];
 }
 
 /** A problem found while reading an object; the reader returns these instead of throwing. */
@@ -83,4 +102,6 @@ export interface ElfDiagnostic {
   message: string;
   /** Byte offset in the file where the problem was found, when known. */
   offset?: number;
+  /** Stable code from the reader's message catalog (ELF1xx header, ELF2xx sections, ...). */
+  code?: string;
 }

@@ -1,0 +1,76 @@
+/**
+ * The program model: what the assembler (from text) and the ELF loader (from an object) produce, and
+ * what the verifier, the interpreter, the language server and the debugger consume. It follows
+ * libbpf's view of an object: every executable section other than `.text` is a program, functions in
+ * `.text` are subprograms appended to the programs that call them, and `# @map` annotations (or a
+ * `.maps` section) declare maps.
+ *
+ * Instructions are indexed by slot, as the kernel counts them: a 64-bit immediate load takes two
+ * slots. `lines[slot]` maps each slot back to the source.
+ */
+import type { Insn } from '../isa/insn';
+import type { SourceRange } from '../diagnostics';
+
+export interface MapDef {
+  name: string;
+  /** Map type name in lower case without BPF_MAP_TYPE_ (hash, array, ringbuf, ...). */
+  type: string;
+  keySize: number;
+  valueSize: number;
+  maxEntries: number;
+  /** BPF_F_* flags as a number, and the names they were written with. */
+  flags: number;
+  flagNames: string[];
+  /** Name of the template map of a map-in-map. */
+  inner?: string;
+  /** Where the map was declared. */
+  range?: SourceRange;
+}
+
+/** A function inside a program: the entry (slot 0) or a subprogram appended after it. */
+export interface FuncInfo {
+  name: string;
+  /** First slot of the function inside the program. */
+  start: number;
+  /** One past its last slot. */
+  end: number;
+  /** Section the function came from (`.text` for subprograms). */
+  section: string;
+}
+
+/** What a 64-bit immediate load refers to after relocation. */
+export type LdImm64Ref =
+  | { kind: 'map'; map: string; offset: number }
+  | { kind: 'func'; func: string; slot: number }
+  | { kind: 'data'; section: string; offset: number };
+
+export interface Program {
+  /** Name of the entry function symbol, or the section name when the section has none. */
+  name: string;
+  section: string;
+  /** Program type name in lower case without BPF_PROG_TYPE_ (xdp, socket_filter, sched_cls, ...). */
+  progType: string;
+  /** Where the type came from: a `# @prog` annotation, the section name, or a command-line option. */
+  progTypeSource: 'annotation' | 'section' | 'option' | 'default';
+  /** Expected attach type for types that have one (e.g. kprobe vs kretprobe), lower case. */
+  attachType?: string;
+  insns: Insn[];
+  /** Source range of each slot (undefined for slots without source, e.g. from an object file). */
+  lines: (SourceRange | undefined)[];
+  funcs: FuncInfo[];
+  /** Resolved 64-bit immediate loads, by slot. */
+  ldImm64Refs: Map<number, LdImm64Ref>;
+  /** Calls whose target is an undefined symbol (e.g. `call bpf_map_lookup_elem`), by slot. */
+  externCalls: Map<number, string>;
+  /** Label names by slot, for printing and navigation. */
+  labels: Map<number, string>;
+}
+
+export interface Module {
+  fileName: string;
+  programs: Program[];
+  maps: MapDef[];
+  /** Read-only and writable data sections (`.rodata`, `.data`, `license`, ...) by name. */
+  dataSections: Map<string, Uint8Array>;
+  license?: string;
+}
