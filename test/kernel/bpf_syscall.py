@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Kernel oracle for the differential tests: loads raw eBPF instructions through bpf(2) and runs them
+with BPF_PROG_TEST_RUN, without ELF or libbpf. It reads one JSON request per line on stdin and writes
+one JSON result per line on stdout, so a test can send hundreds of programs to one process.
+
+Request: {"insns": HEX, "progType": int, "expectedAttachType": int, "maps": [{"type": int, "keySize": int,
+  "valueSize": int, "maxEntries": int, "flags": int, "name": str, "init": [[KEYHEX, VALUEHEX], ...]}],
+  "mapRefs": [[slot, mapIndex], ...], "logLevel": int, "logSize": int, "license": str,
+  "run": bool, "dataIn": HEX, "ctxIn": HEX, "repeat": int, "dataSizeOut": int, "dumpMaps": bool}
+Result: {"loaded": bool, "errno": int, "log": str, "retval": int, "runErrno": int, "dataOut": HEX,
+  "ctxOut": HEX, "durationNs": int, "maps": [[[KEYHEX, VALUEHEX], ...], ...]}
+A map reference patches the ld_imm64 at `slot` to BPF_PSEUDO_MAP_FD with the new map's fd, as libbpf does.
+"""
+import ctypes, json, os, struct, sys
+
+SYS_BPF = 321  # x86_64
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+
+BPF_MAP_CREATE, BPF_MAP_LOOKUP_ELEM, BPF_MAP_UPDATE_ELEM, BPF_MAP_GET_NEXT_KEY = 0, 1, 2, 4
+BPF_PROG_LOAD, BPF_PROG_TEST_RUN = 5, 10
+ATTR_SIZE = 160
+
+
+def bpf(cmd, attr):
+    buf = ctypes.create_string_buffer(bytes(attr), ATTR_SIZE)
+    r = libc.syscall(SYS_BPF, cmd, buf, ATTR_SIZE)
+    err = ctypes.get_errno() if r < 0 else 0
+    return r, err, buf.raw
+
+
+def attr_with(fields):
+    a = bytearray(ATTR_SIZE)
+    for off, fmt, val in fields:
+        struct.pack_into(fmt, a, off, val)
+    return a
+
+
+def ptr(b):
+    return ctypes.addressof(b)
+
+
+def create_map(m):
+    name = m.get("name", "")[:15].encode()
+    a = attr_with([(0, "I", m["type"]), (4, "I", m["keySize"]), (8, "I", m["valueSize"]),
+                   (12, "I", m["maxEntries"]), (16, "I", m.get("flags", 0)), (20, "I", m.get("innerFd", 0))])
+    a[28:28 + len(name)] = name
+    fd, err, _ = bpf(BPF_MAP_CREATE, a)
+    if fd < 0:
+        raise OSError(err, "map create failed: " + os.strerror(err))
+    for k, v in m.get("init", []):
+        kb, vb = ctypes.create_string_buffer(bytes.fromhex(k)), ctypes.create_string_buffer(bytes.fromhex(v))
+        r, err, _ = bpf(BPF_MAP_UPDATE_ELEM, attr_with([(0, "I", fd), (8, "Q", ptr(kb)), (16, "Q", ptr(vb)), (24, "Q", 0)]))
+        if r < 0:
+            raise OSError(err, "map update failed: " + os.strerror(err))
+    return fd
+
+
+def dump_map(fd, m):
+    out, key = [], None
+    ks, vs = m["keySize"], m["valueSize"]
+    if ks == 0:
+        return out
+    kbuf, nbuf, vbuf = (ctypes.create_string_buffer(ks), ctypes.create_string_buffer(ks),
+                        ctypes.create_string_buffer(max(vs, 1) * (os.cpu_count() or 1) * 8))
+    for _ in range(100000):
+        r, _, _ = bpf(BPF_MAP_GET_NEXT_KEY, attr_with([(0, "I", fd), (8, "Q", 0 if key is None else ptr(kbuf)), (16, "Q", ptr(nbuf))]))
+        if r < 0:
+            break
+        ctypes.memmove(kbuf, nbuf, ks)
+        key = kbuf.raw[:ks]
+        r, _, _ = bpf(BPF_MAP_LOOKUP_ELEM, attr_with([(0, "I", fd), (8, "Q", ptr(kbuf)), (16, "Q", ptr(vbuf))]))
+        out.append([key.hex(), vbuf.raw[:vs].hex() if r >= 0 else None])
+    return out
+
+
+def handle(req):
+    res = {"loaded": False, "errno": 0, "log": ""}
+    fds = []
+    try:
+        maps = req.get("maps", [])
+        for m in maps:
+            fds.append(create_map(m))
+        insns = bytearray(bytes.fromhex(req["insns"]))
+        for slot, idx in req.get("mapRefs", []):
+            o = slot * 8
+            insns[o + 1] = (insns[o + 1] & 0x0F) | (1 << 4)
+            struct.pack_into("<i", insns, o + 4, fds[idx])
+        ibuf = ctypes.create_string_buffer(bytes(insns), len(insns))
+        lic = ctypes.create_string_buffer(req.get("license", "GPL").encode())
+        log_size = req.get("logSize", 1 << 20)
+        log_level = req.get("logLevel", 1)
+        lbuf = ctypes.create_string_buffer(log_size)
+        a = attr_with([(0, "I", req["progType"]), (4, "I", len(insns) // 8), (8, "Q", ptr(ibuf)),
+                       (16, "Q", ptr(lic)), (24, "I", log_level), (28, "I", log_size if log_level else 0),
+                       (32, "Q", ptr(lbuf) if log_level else 0), (68, "I", req.get("expectedAttachType", 0))])
+        a[48:48 + 4] = b"test"
+        pfd, err, _ = bpf(BPF_PROG_LOAD, a)
+        res["log"] = lbuf.value.decode("utf-8", "replace")
+        if pfd < 0:
+            res["errno"] = err
+            return res
+        fds.append(pfd)
+        res["loaded"] = True
+        if req.get("run"):
+            din = bytes.fromhex(req.get("dataIn", ""))
+            dbuf = ctypes.create_string_buffer(din, max(len(din), 1))
+            osz = req.get("dataSizeOut", len(din) + 512 if din else 0)
+            obuf = ctypes.create_string_buffer(max(osz, 1))
+            cin = bytes.fromhex(req.get("ctxIn", ""))
+            cbuf = ctypes.create_string_buffer(cin, max(len(cin), 1))
+            cout = ctypes.create_string_buffer(max(len(cin), 1))
+            t = attr_with([(0, "I", pfd), (8, "I", len(din)), (12, "I", osz if din else 0),
+                           (16, "Q", ptr(dbuf) if din else 0), (24, "Q", ptr(obuf) if din else 0),
+                           (32, "I", req.get("repeat", 1)), (40, "I", len(cin)), (44, "I", len(cin)),
+                           (48, "Q", ptr(cbuf) if cin else 0), (56, "Q", ptr(cout) if cin else 0)])
+            r, err, raw = bpf(BPF_PROG_TEST_RUN, t)
+            res["runErrno"] = err if r < 0 else 0
+            retval, = struct.unpack_from("<I", raw, 4)
+            out_size, = struct.unpack_from("<I", raw, 12)
+            dur, = struct.unpack_from("<I", raw, 36)
+            res["retval"] = retval
+            res["dataOut"] = obuf.raw[:min(out_size, osz)].hex() if din else ""
+            res["ctxOut"] = cout.raw[:len(cin)].hex() if cin else ""
+            res["durationNs"] = dur
+        if req.get("dumpMaps"):
+            res["maps"] = [dump_map(fd, m) for fd, m in zip(fds, maps)]
+    except OSError as e:
+        res["error"] = str(e)
+        res["errno"] = e.errno or 0
+    finally:
+        for fd in fds:
+            os.close(fd)
+    return res
+
+
+def main():
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            out = handle(json.loads(line))
+        except Exception as e:  # a malformed request must not stop the batch
+            out = {"loaded": False, "errno": 0, "log": "", "error": "bad request: %s" % e}
+        sys.stdout.write(json.dumps(out) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
