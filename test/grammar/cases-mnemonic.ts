@@ -1,0 +1,78 @@
+// Token-by-token expectations for the mnemonic dialect of ubpf, rbpf and bpf_conformance
+// (`mov32 %r0, 1`, `ldxdw r0, [r10-8]`, `jsgt r1, r2, +2`, `lock fetch add [r10-8], r1`...). A
+// mnemonic is only a mnemonic at the start of a statement: after the line start, a label or `;`.
+
+import { on, ScopeCase } from './textmate';
+import { S } from './scopes';
+
+export const mnemonicCases: ScopeCase[] = [
+  ...on('mov %r0, 1', ['mov', [S.mAlu, S.mInstruction]], ['%', S.regSigil], ['r0', S.r64], [',', S.comma], ['1', S.dec]),
+  ...on('mov32 r0, 1', ['mov32', S.mAlu], ['r0', S.r64]),
+  ...on('add r1, r2', ['add', S.mAlu], ['r1', S.r64], ['r2', S.r64]),
+  ...on('add64 r1, 0x605', ['add64', S.mAlu], ['0x605', S.hex]),
+  ...on('sdiv32 w1, 3', ['sdiv32', S.mAlu], ['w1', S.w32]),
+  ...on('smod r1, r2', ['smod', S.mAlu]),
+  ...on('arsh r1, 4', ['arsh', S.mAlu]),
+  ...on('neg r0', ['neg', S.mAlu], ['r0', S.r64]),
+  ...on('be16 r0', ['be16', S.mAlu], ['r0', S.r64]),
+  ...on('le32 r0', ['le32', S.mAlu]),
+  ...on('swap64 r0', ['swap64', S.mAlu]),
+  ...on('movsx832 r0, r1', ['movsx832', S.mAlu]),
+  ...on('movsx3264 %r0, %r1', ['movsx3264', S.mAlu], ['r1', S.r64]),
+  ...on(
+    'ldxw r0, [r1+4]',
+    ['ldxw', S.mMemory],
+    ['[', S.bracketOpen],
+    ['r1', S.r64],
+    ['+', S.arith],
+    ['4', S.dec],
+    [']', S.bracketClose],
+  ),
+  ...on('ldxdw %r0, [%r10-8]', ['ldxdw', S.mMemory], ['r10', S.r10], ['-', S.arith], ['8', S.dec]),
+  ...on('ldxsb r0, [r1]', ['ldxsb', S.mMemory]),
+  ...on('stxdw [r10-8], r1', ['stxdw', S.mMemory], ['r10', S.r10], ['r1', S.r64]),
+  ...on('stw [r1+2], 5', ['stw', S.mMemory], ['2', S.dec], ['5', S.dec]),
+  ...on('lddw r0, 0x1234', ['lddw', S.mMemory], ['0x1234', S.hex]),
+  ...on('ldabsb 0x4', ['ldabsb', S.mMemory]),
+  ...on('load_acquire64 r0, [r1+0]', ['load_acquire64', S.mMemory], ['r0', S.r64]),
+  ...on('store_release8 [r1+0], w2', ['store_release8', S.mMemory]),
+  ...on('addr_space_cast r1, r2, 1', ['addr_space_cast', S.mAlu]),
+  ...on('ldinddw r1, 2', ['ldinddw', S.mMemory]),
+  ...on('jeq r1, 0, +2', ['jeq', [S.mJump, S.mInstruction]], ['0', S.dec], ['+2', S.dec]),
+  ...on('jsgt r1, r2, -3', ['jsgt', S.mJump], ['-3', S.dec]),
+  ...on('jset32 r1, 1, done', ['jset32', S.mJump], ['done', S.label]),
+  ...on('ja +3', ['ja', S.mJump], ['+3', S.dec]),
+  ...on('ja32 loop', ['ja32', S.mJump], ['loop', S.label]),
+  ...on('call 1', ['call', S.kCall], ['1', S.dec]),
+  ...on('call local f', ['call', S.kCall], ['local', S.callKind], ['f', S.fn]),
+  ...on('call helper bpf_trace_printk', ['helper', S.callKind], ['bpf_trace_printk', S.helper]),
+  ...on('call helper 6', ['helper', S.callKind], ['6', S.dec]),
+  ...on('call kfunc 5', ['kfunc', S.callKind], ['5', S.dec]),
+  ...on('call runtime 2', ['runtime', S.callKind]),
+  ...on('may_goto +1', ['may_goto', S.kJump]),
+  ...on('exit', ['exit', S.kExit]),
+  ...on(
+    'lock fetch add [r10-8], r1',
+    ['lock', [S.kLock, S.mInstruction]],
+    ['fetch', S.mAtomic],
+    ['add', S.mAtomic],
+    ['r10', S.r10],
+    ['r1', S.r64],
+  ),
+  ...on('lock xchg32 [r1+0], w2', ['xchg32', S.mAtomic], ['w2', S.w32]),
+  ...on('lock cmpxchg [r1], r2', ['cmpxchg', S.mAtomic]),
+  // after a label or a separator, and not in the middle of a statement
+  ...on('loop: add64 r1, 1 # c', ['loop', S.fn], ['add64', S.mAlu], ['#', S.hash]),
+  ...on('mov r0, 1; exit', ['mov', S.mAlu], [';', S.separator], ['exit', S.kExit]),
+  ...on('r0 = be16 r0', ['be16', S.byteswap]),
+  ...on('mov r11, 1', ['r11', S.badReg]),
+  // GNU objdump's default ("normal") BPF syntax after the address and bytes
+  ...on(
+    '  a0:\t91 21 7e ef 00 00 00 00 \tldxsb %r2,[%r1+0x7eef]',
+    ['a0', S.address],
+    ['91 21 7e ef 00 00 00 00', S.rawBytes],
+    ['ldxsb', [S.mMemory, S.objdump]],
+    ['r2', S.r64],
+    ['0x7eef', S.hex],
+  ),
+];
