@@ -6,6 +6,8 @@ const fs = require('fs');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
+// `--production` (used when packaging the .vsix) minifies and leaves out source maps.
+const production = process.argv.includes('--production');
 const entries = [
   { in: 'core/src/cli/main.ts', out: 'ebpf', banner: '#!/usr/bin/env node' },
   { in: 'server/src/main.ts', out: 'server' },
@@ -21,7 +23,8 @@ for (const e of entries) {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    sourcemap: true,
+    sourcemap: !production,
+    minify: production,
     external: ['vscode'],
     banner: e.banner ? { js: e.banner } : undefined,
     logLevel: 'warning',
