@@ -35,6 +35,20 @@ export interface HelperInfo {
   progTypes?: string[];
   /** Whether the helper needs privileges (CAP_BPF / CAP_PERFMON / CAP_SYS_ADMIN) when unprivileged rules apply. */
   privileged?: boolean;
+  /** Only programs with a GPL-compatible license may call it. */
+  gplOnly?: boolean;
+  /** The proto sets pkt_access: memory arguments may be packet pointers. */
+  pktAccess?: boolean;
+  /** The helper may sleep: only sleepable programs may call it. */
+  mightSleep?: boolean;
+  /** The kernel's argument types verbatim (e.g. "ARG_PTR_TO_MEM | MEM_RDONLY"), for checks finer than `args`. */
+  kernelArgs?: string[];
+  /** The kernel's return type verbatim (e.g. "RET_PTR_TO_MAP_VALUE_OR_NULL"). */
+  kernelRet?: string;
+  /** Fixed sizes of ARG_PTR_TO_FIXED_SIZE_MEM arguments, by argument index (0-based). */
+  argSizes?: { [arg: number]: number };
+  /** Name of the kernel bpf_func_proto the kinds were taken from (some helpers have one per program type). */
+  proto?: string;
 }
 
 export interface ProgTypeInfo {
@@ -46,6 +60,12 @@ export interface ProgTypeInfo {
   ctx?: string;
   /** Allowed return value range when the kernel checks it ([min, max], inclusive). */
   retRange?: [number, number];
+  /** Ranges that replace retRange for some expected attach types (lower case, no BPF_), e.g. cgroup_inet_egress. */
+  retRangeByAttach?: { [attachType: string]: [number, number] };
+  /** What the verifier checks about R0 at exit when a fixed range does not say it all. */
+  retNote?: string;
+  /** One sentence in our own words. */
+  doc?: string;
 }
 
 /** One of libbpf's SEC() rules, tried in order; the first match wins. */
@@ -56,6 +76,20 @@ export interface SectionRule {
   attachType?: string;
   /** Whether the section name must equal the prefix exactly, or may continue with "/..." or anything. */
   match: 'exact' | 'prefix' | 'exact-or-slash';
+  /** libbpf loads the program with BPF_F_SLEEPABLE (the ".s" sections). */
+  sleepable?: boolean;
+  /**
+   * A return probe (kretprobe, uretprobe, kretsyscall and their .multi forms). The kernel sees the same
+   * program type and attach type as for the entry probe; libbpf only attaches it differently.
+   */
+  retprobe?: boolean;
+  /** libbpf loads the program with BPF_F_XDP_HAS_FRAGS (the "xdp.frags" sections). */
+  xdpFrags?: boolean;
+  /**
+   * A rule libbpf 1.x no longer has: the loose prefix matching of libbpf before 1.0 (still used by old
+   * samples, e.g. "classifier/foo" or "xdp_prog"). Tried only after every current rule.
+   */
+  legacy?: boolean;
 }
 
 export interface MapTypeInfo {
@@ -73,14 +107,33 @@ export interface CtxField {
   /** Whether programs may write the field, and for which program types when it depends on them. */
   writable?: boolean | string[];
   /** The register type a load of the field produces (e.g. pkt for __sk_buff.data). */
-  kind?: 'scalar' | 'pkt' | 'pkt_end' | 'pkt_meta' | 'sock' | 'ptr';
+  kind?: 'scalar' | 'pkt' | 'pkt_end' | 'pkt_meta' | 'sock' | 'ptr' | 'sock_or_null' | 'sock_common_or_null' | 'flow_keys';
   /** Narrow loads (smaller than the field) allowed. */
   narrow?: boolean;
+  /** Narrow loads only at the field's first byte (the kernel matches the exact offset, e.g. bpf_sock.family). */
+  narrowStartOnly?: boolean;
   doc?: string;
+  /** Whether programs may read the field (undefined: yes). Per-program-type views resolve this to a boolean. */
+  readable?: boolean;
+  /**
+   * Access sizes the verifier accepts, when they are not simply `size` (plus 1, 2, ... for narrow reads):
+   * e.g. [1, 2, 4, 8] for __sk_buff.cb[] (an 8-byte access must stay inside cb).
+   */
+  sizes?: number[];
+  /** Store sizes, when they differ from `sizes` (e.g. bpf_sock_addr.user_ip6: reads 1..8, writes 4 or 8). */
+  writeSizes?: number[];
+  /** Expected attach types (lower case, no BPF_) for which the field is accessible; undefined: all. */
+  attachTypes?: string[];
+  /** Attach types for which the field is writable, when only some are (e.g. bpf_sockopt.retval). */
+  writableAttachTypes?: string[];
 }
 
 export interface CtxLayout {
   name: string;
   size: number;
   fields: CtxField[];
+  /** Set on per-program-type views: the program type whose access rules the fields carry. */
+  progType?: string;
+  /** One or two sentences about the context in our own words. */
+  doc?: string;
 }
