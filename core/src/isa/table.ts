@@ -103,7 +103,7 @@ for (const is64 of [true, false]) {
       offSel: sx,
       sem: { kind: 'movsx', is64, bits: sx },
       llvm: `${d} = (s${sx})${s}`,
-      mnemonic: `movsx${bits === '64' ? '' : '32'}${sx}`,
+      mnemonic: `movsx${sx}${bits}`,
       doc: `dst = src sign-extended from ${sx} bits (${widthDoc})`,
       cpu: 4,
     });
@@ -218,7 +218,8 @@ for (const size of [4, 8] as const) {
       id: `atomic_${a.op}_${mn}`, opcode, immSel: a.code,
       sem: { kind: 'atomic', size, op: a.op, fetch: false },
       llvm: `lock *(u${c} *)({dst} {off}) ${a.lock} ${s}`,
-      ...(size === 4 ? { llvmAlt: [`lock *(u${c} *)({dst} {off}) ${a.lock} {src}`] } : {}),
+      // llvm-mc takes an r-register for the 32-bit add only; or/and/xor insist on a w-register.
+      ...(size === 4 && a.op === 'add' ? { llvmAlt: [`lock *(u${c} *)({dst} {off}) ${a.lock} {src}`] } : {}),
       mnemonic: `lock ${a.op}${size === 4 ? '32' : ''}`,
       doc: `atomically *(u${c} *)(dst + off) ${a.lock} src`, cpu: 3,
     });
@@ -332,12 +333,12 @@ forms.push({
 });
 forms.push({
   id: 'call_kfunc', opcode: op.BPF_JMP | op.BPF_CALL, srcSel: op.BPF_PSEUDO_KFUNC_CALL, sem: { kind: 'call' },
-  llvm: 'call kfunc {imm}', llvmExtension: true, mnemonic: 'call kfunc',
+  llvm: 'call kfunc {imm}', llvmExtension: true, mnemonic: 'call runtime',
   doc: 'call the kernel function whose BTF id is imm', cpu: 1,
 });
 forms.push({
   id: 'callx', opcode: op.BPF_JMP | op.BPF_CALL | op.BPF_X, sem: { kind: 'callx' },
-  llvm: 'callx {dst}', mnemonic: 'callx', doc: 'call the function whose address is in dst', cpu: 1,
+  llvm: 'callx {dst}', mnemonic: 'call', doc: 'call the function whose address is in dst', cpu: 1,
 });
 forms.push({
   id: 'exit', opcode: op.BPF_JMP | op.BPF_EXIT, sem: { kind: 'exit' },
