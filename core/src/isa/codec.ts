@@ -58,19 +58,37 @@ export function formOf(insn: Insn): Form | undefined {
 
 /** Build a semantic instruction of a form from operand fields; selector fields are filled in. */
 export function makeInsn(form: Form, fields: Partial<RawSlot> & { imm64?: bigint }): Insn {
-  const insn = {
-    ...form.sem,
-    dst: fields.dst ?? 0,
-    src: form.srcSel ?? fields.src ?? 0,
-    off: form.offSel ?? fields.off ?? 0,
-    imm: form.immSel ?? fields.imm ?? 0,
-  } as Insn;
-  if (insn.kind === 'ldImm64') {
-    const v = BigInt.asUintN(64, fields.imm64 ?? BigInt(fields.imm ?? 0));
-    insn.imm64 = v;
-    insn.imm = Number(BigInt.asIntN(32, v));
+  const dst = fields.dst ?? 0;
+  const src = form.srcSel ?? fields.src ?? 0;
+  const off = form.offSel ?? fields.off ?? 0;
+  const imm = form.immSel ?? fields.imm ?? 0;
+  const s = form.sem;
+  // Object literals of one fixed shape per kind keep V8's property accesses monomorphic for every
+  // consumer; spreading the differently-shaped semantic templates was the codec's main cost.
+  switch (s.kind) {
+    case 'alu': return { kind: 'alu', op: s.op, is64: s.is64, useReg: s.useReg, dst, src, off, imm };
+    case 'movsx': return { kind: 'movsx', is64: s.is64, bits: s.bits, dst, src, off, imm };
+    case 'endian': return { kind: 'endian', order: s.order, bits: s.bits, dst, src, off, imm };
+    case 'addrSpaceCast': return { kind: 'addrSpaceCast', dst, src, off, imm };
+    case 'load': return { kind: 'load', size: s.size, signed: s.signed, dst, src, off, imm };
+    case 'store': return { kind: 'store', size: s.size, useReg: s.useReg, dst, src, off, imm };
+    case 'atomic': return { kind: 'atomic', size: s.size, op: s.op, fetch: s.fetch, dst, src, off, imm };
+    case 'loadAcquire': return { kind: 'loadAcquire', size: s.size, dst, src, off, imm };
+    case 'storeRelease': return { kind: 'storeRelease', size: s.size, dst, src, off, imm };
+    case 'ldImm64': {
+      const v = BigInt.asUintN(64, fields.imm64 ?? BigInt(imm));
+      return { kind: 'ldImm64', imm64: v, dst, src, off, imm: Number(BigInt.asIntN(32, v)) };
+    }
+    case 'ldImm64Hi': return { kind: 'ldImm64Hi', dst, src, off, imm };
+    case 'ldAbs': return { kind: 'ldAbs', size: s.size, dst, src, off, imm };
+    case 'ldInd': return { kind: 'ldInd', size: s.size, dst, src, off, imm };
+    case 'ja': return { kind: 'ja', long: s.long, dst, src, off, imm };
+    case 'jcond': return { kind: 'jcond', op: s.op, is64: s.is64, useReg: s.useReg, dst, src, off, imm };
+    case 'call': return { kind: 'call', dst, src, off, imm };
+    case 'callx': return { kind: 'callx', dst, src, off, imm };
+    case 'exit': return { kind: 'exit', dst, src, off, imm };
+    case 'mayGoto': return { kind: 'mayGoto', dst, src, off, imm };
   }
-  return insn;
 }
 
 export type DecodeResult = { insn: Insn; form: Form } | { error: string };
@@ -81,21 +99,22 @@ const FIELD_NAMES: (keyof UsedFields)[] = ['dst', 'src', 'off', 'imm'];
 export function decodeSlot(raw: RawSlot): DecodeResult {
   const candidates = byOpcode[raw.opcode]!;
   if (candidates.length === 0) return { error: `unknown opcode 0x${hex2(raw.opcode)}` };
-  let selectorMiss: string | undefined;
-  for (const { form, used } of candidates) {
-    if (form.offSel !== undefined && raw.off !== form.offSel) { selectorMiss ??= selectorText(candidates, raw); continue; }
-    if (form.immSel !== undefined && raw.imm !== form.immSel) { selectorMiss ??= selectorText(candidates, raw); continue; }
-    if (form.srcSel !== undefined && raw.src !== form.srcSel) { selectorMiss ??= selectorText(candidates, raw); continue; }
-    for (const f of FIELD_NAMES) {
-      if (!used[f] && raw[f] !== 0) {
-        return { error: `reserved field ${f}=${raw[f]} must be 0 in ${form.id} (opcode 0x${hex2(raw.opcode)})` };
-      }
+  // The hot path checks selectors and reserved fields without building any text; messages are
+  // only composed once no form matched.
+  for (let i = 0; i < candidates.length; i++) {
+    const { form, used } = candidates[i]!;
+    if (form.offSel !== undefined && raw.off !== form.offSel) continue;
+    if (form.immSel !== undefined && raw.imm !== form.immSel) continue;
+    if (form.srcSel !== undefined && raw.src !== form.srcSel) continue;
+    if ((!used.dst && raw.dst !== 0) || (!used.src && raw.src !== 0) || (!used.off && raw.off !== 0) || (!used.imm && raw.imm !== 0)) {
+      const f = FIELD_NAMES.find((n) => !used[n] && raw[n] !== 0)!;
+      return { error: `reserved field ${f}=${raw[f]} must be 0 in ${form.id} (opcode 0x${hex2(raw.opcode)})` };
     }
     if (used.dst && raw.dst > 10) return { error: `invalid register r${raw.dst} in ${form.id}` };
     if (used.src && form.srcSel === undefined && raw.src > 10) return { error: `invalid register r${raw.src} in ${form.id}` };
     return { insn: makeInsn(form, raw), form };
   }
-  return { error: selectorMiss ?? `no form of opcode 0x${hex2(raw.opcode)} matches` };
+  return { error: selectorText(candidates, raw) };
 }
 
 function selectorText(candidates: IndexedForm[], raw: RawSlot): string {
