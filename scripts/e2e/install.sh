@@ -4,8 +4,11 @@
 # devDependencies so that `npm ci` stays fast and on the machine's own Node.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if [ "$(id -u)" = 0 ] && ! command -v chromium >/dev/null; then
-  apt-get install -y --no-install-recommends chromium libkrb5-dev
+# chromium drives the workbench; libkrb5-dev lets code-server's kerberos addon build from source
+# (its prebuilt download from github.com is not reachable offline).
+if [ "$(id -u)" = 0 ] && { [ ! -x /usr/bin/chromium ] || ! dpkg -s libkrb5-dev >/dev/null 2>&1; }; then
+  apt-get install -y --no-install-recommends chromium libkrb5-dev ||
+    { apt-get update && apt-get install -y --no-install-recommends chromium libkrb5-dev; }
 fi
 NODE24_VERSION=24.21.0
 CODE_SERVER_VERSION=4.139.1
