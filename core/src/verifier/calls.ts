@@ -1,0 +1,57 @@
+/**
+ * bpf-to-bpf calls: entering a subprogram in a new frame (arguments R1-R5 passed, caller-saved
+ * registers cleared, at most 8 frames), returning from it (R0 handed back, stack pointers refused), and
+ * the combined stack check over the static call graph done after verification.
+ */
+import type { Env } from './env';
+import { reject } from './errors';
+import { curFrame, newFrame, MAX_CALL_FRAMES } from './state';
+import { notInit, cloneReg } from './regState';
+
+/** Enters the subprogram at `target` from the call at `callsite`; returns the slot to continue at. */
+export function enterSubprog(env: Env, callsite: number, target: number): number {
+  const s = env.cur;
+  if (s.frames.length >= MAX_CALL_FRAMES) reject(`the call stack of ${s.frames.length + 1} frames is too deep`);
+  const caller = curFrame(s);
+  const sp = env.subprogs.findIndex((p) => p.start === target);
+  const callee = newFrame(s.frames.length, callsite, target);
+  if (sp < 0) reject('call to invalid destination');
+  for (let i = 1; i <= 5; i++) callee.regs[i] = cloneReg(caller.regs[i]!);
+  for (let i = 0; i <= 5; i++) caller.regs[i] = notInit();
+  s.frames.push(callee);
+  return target;
+}
+
+/** Leaves the current subprogram; returns the slot after the call. */
+export function exitSubprog(env: Env): number {
+  const s = env.cur;
+  const callee = curFrame(s);
+  const r0 = callee.regs[0]!;
+  if (r0.type === 'fp') reject('cannot return stack pointer to the caller');
+  s.frames.pop();
+  const caller = curFrame(s);
+  caller.regs[0] = cloneReg(r0);
+  return callee.callsite + 1;
+}
+
+/** check_max_stack_depth: the deepest chain of frames over the static call graph must fit in 512 bytes. */
+export function checkCombinedStack(env: Env): void {
+  const round = (d: number): number => Math.ceil(Math.max(d, 0) / 16) * 16;
+  const subIndex = (slot: number): number => {
+    for (let k = env.subprogs.length - 1; k >= 0; k--) if (env.subprogs[k]!.start <= slot) return k;
+    return 0;
+  };
+  const calls: number[][] = env.subprogs.map(() => []);
+  env.insns.forEach((insn, i) => {
+    if (insn && insn.kind === 'call' && insn.src === 1) calls[subIndex(i)]!.push(subIndex(i + 1 + insn.imm));
+  });
+  const walk = (sp: number, depth: number, frames: number, seen: Set<number>): void => {
+    const total = depth + round(env.subprogs[sp]!.stackDepth);
+    if (total > 512) reject(`combined stack size of ${frames} calls is ${total}. Too large`);
+    if (seen.has(sp)) return;
+    seen.add(sp);
+    for (const c of calls[sp]!) walk(c, total, frames + 1, seen);
+    seen.delete(sp);
+  };
+  walk(0, 0, 1, new Set());
+}

@@ -1,0 +1,373 @@
+/**
+ * The driver (the kernel's do_check): walks the program depth-first in the kernel's order — the
+ * fall-through side of a branch first, the other side pushed on a stack — checking each instruction
+ * against the current state, checkpointing at prune points and pruning paths an explored state
+ * covers, counting processed instructions against the 1M limit and pending branches against the 8192
+ * limit, and producing the verdict, the log, the statistics and the per-instruction states.
+ */
+import type { Insn } from '../isa/insn';
+import type { MapDef, Program } from '../program/model';
+import type { Env } from './env';
+import { demandPrecision } from './env';
+import type { VerifyOptions, VerifyResult, InsnStates, StateView } from './types';
+import { Reject, reject } from './errors';
+import { VState, CheckpointLink, initialState, cloneState, curFrame } from './state';
+import { Reg, pointer, constScalar, unknownScalar, notInit, typeName, isPointer } from './regState';
+import { checkCfg } from './cfg';
+import { checkAlu, checkMovsx, checkEndian, readReg, checkWritable, setReg } from './alu';
+import { checkMemAccess } from './memAccess';
+import { branchTaken, setMinMax, markPtrOrNull, syncLinked, goodPktPointers, AT_PKT_END, BEYOND_PKT_END } from './branch';
+import { checkHelperCall } from './helpers';
+import { enterSubprog, exitSubprog, checkCombinedStack } from './calls';
+import { checkReturnCode, checkReferenceLeak } from './returns';
+import { statesEqual, statesMaybeLooping } from './prune';
+import { insnText, stateText, alignedState, statsLine, frameView } from './log';
+import { explain } from './messages';
+
+interface Checkpoint extends CheckpointLink { state: VState; hit: number; miss: number; evicted?: boolean }
+interface Pending { state: VState; insn: number; from: number }
+
+const JMP_SEQ_LIMIT = 8192;
+
+function now(opts: VerifyOptions): number {
+  return opts.clock ? opts.clock() : Date.now() * 1000;
+}
+
+export function runVerifier(prog: Program, maps: MapDef[], opts: VerifyOptions): VerifyResult {
+  const t0 = now(opts);
+  const env: Env = {
+    prog, maps, insns: prog.insns, privileged: opts.privileged ?? true, logLevel: opts.logLevel ?? 0, idGen: 0,
+    cur: initialState(), insnIdx: 0, subprogs: [], mapBySlot: new Map(), liveBefore: new Uint16Array(0), log: [],
+    scratched: 0, scratchedStack: new Set(),
+  };
+  const stats = { maxStatesPerInsn: 0, totalStates: 0, peakStates: 0 };
+  let processed = 0;
+  const collect = opts.collectStates ? new Map<number, InsnStates>() : undefined;
+  let error: VerifyResult['error'];
+  try {
+    for (const [slot, ref] of prog.ldImm64Refs) {
+      if (ref.kind === 'map') env.mapBySlot.set(slot, maps.findIndex((m) => m.name === ref.map));
+    }
+    const cfg = checkCfg(prog.insns);
+    env.subprogs = cfg.subprogs;
+    env.liveBefore = cfg.liveBefore;
+    const r = doCheck(env, opts, cfg.prunePoints, cfg.jmpPoints, stats, collect);
+    processed = r;
+    checkCombinedStack(env);
+  } catch (e) {
+    if (!(e instanceof Reject)) throw e;
+    processed = (e as Reject & { processed?: number }).processed ?? env.processedSoFar ?? 0;
+    const insn = e.insn ?? env.insnIdx;
+    const message = e.lines[0]!;
+    const ex = explain(message);
+    error = { insn, message, code: ex.code, explanation: ex.explanation, hint: ex.hint };
+    for (const l of e.lines) env.log.push(l);
+  }
+  if (env.logLevel > 0 || error) {
+    env.log.push(statsLine(processed, stats.maxStatesPerInsn, stats.totalStates, stats.peakStates));
+  }
+  const result: VerifyResult = {
+    accepted: !error, insnsProcessed: processed, log: env.logLevel > 0 ? env.log.join('\n') + '\n' : error ? error.message + '\n' : '',
+    stats, timeUsec: Math.max(0, Math.round(now(opts) - t0)),
+  };
+  if (error) result.error = error;
+  if (collect) result.states = [...collect.values()].sort((a, b) => a.insn - b.insn);
+  return result;
+}
+
+declare module './env' {
+  interface Env { processedSoFar?: number }
+}
+
+function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Uint8Array, stats: VerifyResult['stats'],
+  collect: Map<number, InsnStates> | undefined): number {
+  const limit = opts.maxInsns ?? 1_000_000;
+  const explored = new Map<number, Checkpoint[]>();
+  const stack: Pending[] = [];
+  let processed = 0;
+  let jmps = 0;
+  let prevJmps = 0;
+  let prevInsns = 0;
+  let liveStates = 0;
+  let idx = 0;
+  let printState = true;
+  let from = -1;
+  // The last instruction checked: errors raised at a prune point blame it, as the kernel's log does.
+  let lastIdx = 0;
+  const lvl = env.logLevel;
+
+  const finishPath = (): boolean => {
+    let cp = env.cur.parent as Checkpoint | undefined;
+    while (cp) {
+      cp.branches--;
+      if (cp.branches > 0) break;
+      if (cp.evicted) liveStates--;
+      cp = cp.parent as Checkpoint | undefined;
+    }
+    const next = stack.pop();
+    if (!next) return false;
+    env.cur = next.state;
+    idx = next.insn;
+    from = next.from;
+    printState = true;
+    return true;
+  };
+
+  const liveAt = (s: VState, at: number) => (k: number): number => {
+    if (k === s.frames.length - 1) return env.liveBefore[at] ?? 0x7ff;
+    const callsite = s.frames[k + 1]!.callsite;
+    return (env.liveBefore[callsite + 1] ?? 0x7ff) | 1;
+  };
+
+  for (;;) {
+    env.insnIdx = idx;
+    env.processedSoFar = processed;
+    if (opts.signal?.cancelled) reject('verification cancelled');
+    if (idx < 0 || idx >= env.insns.length) reject(`invalid insn idx ${idx} insn_cnt ${env.insns.length}`);
+    const insn = env.insns[idx];
+    processed++;
+    env.processedSoFar = processed;
+    if (processed > limit) reject(`BPF program is too large. Processed ${processed} insn`, lastIdx);
+    if (jmpPoints[idx]) env.cur.jmpHistory++;
+    if (prune[idx]) {
+      const list = explored.get(idx) ?? [];
+      const forceNew = env.cur.jmpHistory > 40;
+      let addNew = forceNew || (jmps - prevJmps >= 2 && processed - prevInsns >= 8);
+      let pruned = false;
+      let statesCnt = 0;
+      for (let k = 0; k < list.length; k++) {
+        const sl = list[k]!;
+        statesCnt++;
+        if (sl.branches > 0) {
+          if (statesMaybeLooping(sl.state, env.cur) && statesEqual(sl.state, env.cur, () => 0x7ff, true)) {
+            reject(`infinite loop detected at insn ${idx}`, idx);
+          }
+          if (!forceNew && jmps - prevJmps < 20 && processed - prevInsns < 100) addNew = false;
+        } else if (statesEqual(sl.state, env.cur, liveAt(sl.state, idx), false, !sl.precise)) {
+          sl.hit++;
+          pruned = true;
+          // propagate_precision: what the old state needed exactly, this path needs too.
+          if (sl.precise) demandPrecision(env);
+          break;
+        }
+        // A state that keeps missing is unlikely to help; the kernel evicts it (miss > 3 * hit + 3).
+        if (addNew) sl.miss++;
+        if (sl.miss > sl.hit * 3 + 3) {
+          list.splice(k, 1);
+          k--;
+          sl.evicted = true;
+          if (sl.branches === 0) liveStates--;
+        }
+      }
+      if (!pruned) stats.maxStatesPerInsn = Math.max(stats.maxStatesPerInsn, statesCnt);
+      if (pruned) {
+        if (lvl > 0) env.log.push(printState ? `\nfrom ${from} to ${idx}: safe` : `${idx}: safe`);
+        if (!finishPath()) break;
+        continue;
+      }
+      if (addNew) {
+        const cp: Checkpoint = { state: cloneState(env.cur), branches: 1, parent: env.cur.parent, hit: 0, miss: 0, precise: false };
+        env.cur.parent = cp;
+        env.cur.jmpHistory = 0;
+        list.unshift(cp);
+        explored.set(idx, list);
+        stats.totalStates++;
+        liveStates++;
+        stats.peakStates = Math.max(stats.peakStates, liveStates);
+        prevJmps = jmps;
+        prevInsns = processed;
+      }
+    }
+    if (!insn) reject(`unknown opcode at insn ${idx}`);
+    if (lvl > 0 && printState) {
+      env.log.push(from >= 0 ? `\nfrom ${from} to ${idx}: ${stateText(env, env.cur)}` : `${idx}: ${stateText(env, env.cur)}`);
+    }
+    printState = false;
+    let before: StateView | undefined;
+    if (collect) before = frameView(env, curFrame(env.cur));
+    env.scratched = 0;
+    if (lvl > 1) env.scratchedStack = new Set();
+    lastIdx = idx;
+    const next = step(env, insn, idx, stack, (n) => { jmps += n; });
+    if (collect) {
+      const entry = collect.get(idx) ?? { insn: idx, visits: 0 };
+      entry.visits++;
+      entry.before = before;
+      entry.after = next.kind === 'exit' ? undefined : frameView(env, curFrame(env.cur));
+      collect.set(idx, entry);
+    }
+    if (lvl > 1) {
+      const f = curFrame(env.cur);
+      const scr = frameView(env, f, { regs: env.scratched, stack: env.scratchedStack }).text;
+      env.log.push(alignedState(`${idx}: ${insnText(insn)}`, next.kind === 'exit' ? '' : scr));
+    }
+    if (next.kind === 'exit') {
+      if (!finishPath()) break;
+      continue;
+    }
+    if (next.kind === 'jump' && next.printState) printState = false;
+    idx = next.to;
+    from = idx;
+  }
+  return processed;
+}
+
+type Next = { kind: 'next'; to: number } | { kind: 'jump'; to: number; printState?: boolean } | { kind: 'exit' };
+
+function step(env: Env, insn: Insn, idx: number, stack: Pending[], countJmp: (n: number) => void): Next {
+  const regs = curFrame(env.cur).regs;
+  switch (insn.kind) {
+    case 'alu': checkAlu(env, insn); return { kind: 'next', to: idx + 1 };
+    case 'movsx': checkMovsx(env, insn); return { kind: 'next', to: idx + 1 };
+    case 'endian': checkEndian(env, insn); return { kind: 'next', to: idx + 1 };
+    case 'addrSpaceCast': readReg(env, insn.src); checkWritable(insn.dst); setReg(env, insn.dst, unknownScalar()); return { kind: 'next', to: idx + 1 };
+    case 'load': case 'loadAcquire': {
+      readReg(env, insn.src);
+      checkWritable(insn.dst);
+      const out = checkMemAccess(env, { regno: insn.src, off: insn.off, size: insn.size, write: false, signed: insn.kind === 'load' && insn.signed });
+      setReg(env, insn.dst, out ?? unknownScalar());
+      return { kind: 'next', to: idx + 1 };
+    }
+    case 'store': case 'storeRelease': {
+      const useReg = insn.kind === 'storeRelease' || insn.useReg;
+      const value = useReg ? readReg(env, insn.src) : undefined;
+      readReg(env, insn.dst);
+      checkMemAccess(env, { regno: insn.dst, off: insn.off, size: insn.size, write: true, value, imm: insn.imm, valueRegno: useReg ? insn.src : undefined });
+      return { kind: 'next', to: idx + 1 };
+    }
+    case 'atomic': {
+      readReg(env, insn.src);
+      const d = readReg(env, insn.dst);
+      if (insn.op === 'cmpxchg') readReg(env, 0);
+      if (d.type === 'ctx' || d.type === 'pkt' || d.type === 'pkt_meta' || d.type === 'flow_keys' || d.type === 'sock' ||
+          d.type === 'sock_common' || d.type === 'tcp_sock') {
+        reject(`BPF_ATOMIC stores into R${insn.dst} ${typeName(d)} is not allowed`);
+      }
+      const loaded = checkMemAccess(env, { regno: insn.dst, off: insn.off, size: insn.size, write: false, strict: true });
+      checkMemAccess(env, { regno: insn.dst, off: insn.off, size: insn.size, write: true, value: unknownScalar(), strict: true });
+      if (insn.op === 'cmpxchg') setReg(env, 0, loaded ?? unknownScalar());
+      else if (insn.fetch) setReg(env, insn.src, loaded ?? unknownScalar());
+      return { kind: 'next', to: idx + 1 };
+    }
+    case 'ldImm64': {
+      checkWritable(insn.dst);
+      const ref = env.prog.ldImm64Refs.get(idx);
+      let r: Reg;
+      if (ref?.kind === 'map' || insn.src === 1 || insn.src === 2 || insn.src === 5 || insn.src === 6) {
+        const map = env.mapBySlot.get(idx) ?? -1;
+        if (map < 0 || !env.maps[map]) reject(`fd ${insn.imm} is not pointing to valid bpf_map`);
+        const off = ref?.kind === 'map' ? ref.offset : 0;
+        r = insn.src === 2 || insn.src === 6 || off ? pointer('map_value', { map, off }) : pointer('map_ptr', { map });
+      } else if (ref?.kind === 'func' || insn.src === 4) {
+        reject('missing btf func_info');
+      } else if (ref?.kind === 'data') {
+        r = unknownScalar();
+      } else {
+        r = constScalar(insn.imm64);
+      }
+      setReg(env, insn.dst, r);
+      return { kind: 'next', to: idx + 2 };
+    }
+    case 'ldImm64Hi': reject(`invalid BPF_LD_IMM insn`); break;
+    case 'ldAbs': case 'ldInd': {
+      const t = env.prog.progType;
+      if (t !== 'socket_filter' && t !== 'sched_cls' && t !== 'sched_act') reject('BPF_LD_[ABS|IND] instructions not allowed for this program type');
+      if (env.cur.refs.length) reject('BPF_LD_[ABS|IND] cannot be mixed with socket references');
+      const r6 = readReg(env, 6);
+      if (insn.kind === 'ldInd') readReg(env, insn.src);
+      if (r6.type !== 'ctx') reject('at the time of BPF_LD_ABS|IND R6 != pointer to skb');
+      for (let i = 1; i <= 5; i++) regs[i] = notInit();
+      setReg(env, 0, unknownScalar());
+      return { kind: 'next', to: idx + 1 };
+    }
+    case 'ja': countJmp(1); return { kind: 'jump', to: idx + 1 + (insn.long ? insn.imm : insn.off) };
+    case 'mayGoto': {
+      countJmp(1);
+      // The budget is modelled by exploring both sides: falling through (budget left) and jumping.
+      const other = cloneState(env.cur);
+      other.mayGotoDepth++;
+      pushBranch(env, stack, other, idx + 1 + insn.off, idx);
+      env.cur.mayGotoDepth++;
+      return { kind: 'next', to: idx + 1 };
+    }
+    case 'jcond': {
+      countJmp(1);
+      const src = insn.useReg ? readReg(env, insn.src) : constScalar(BigInt(insn.imm));
+      const dst = readReg(env, insn.dst);
+      const is32 = !insn.is64;
+      const pred = branchTaken(dst, src, insn.op, is32);
+      if (pred >= 0 && (dst.type === 'scalar' || src.type === 'scalar')) demandPrecision(env);
+      if (pred === 1) return { kind: 'jump', to: idx + 1 + insn.off };
+      if (pred === 0) return { kind: 'next', to: idx + 1 };
+      const other = cloneState(env.cur);
+      pushBranch(env, stack, other, idx + 1 + insn.off, idx);
+      const oRegs = curFrame(other).regs;
+      const tDst = oRegs[insn.dst]!;
+      const tSrc = insn.useReg ? oRegs[insn.src]! : { ...src };
+      const fSrc = insn.useReg ? regs[insn.src]! : { ...src };
+      setMinMax(tDst, tSrc, dst, fSrc, insn.op, is32);
+      if (insn.useReg && src.type === 'scalar' && src.id) { syncLinked(env.cur, regs[insn.src]!); syncLinked(other, oRegs[insn.src]!); }
+      if (dst.type === 'scalar' && dst.id) { syncLinked(env.cur, regs[insn.dst]!); syncLinked(other, oRegs[insn.dst]!); }
+      if (!is32 && !insn.useReg && insn.imm === 0 && (insn.op === 'jeq' || insn.op === 'jne') && dst.maybeNull) {
+        markPtrOrNull(env.cur, dst.id, dst.refId, insn.op === 'jne');
+        markPtrOrNull(other, dst.id, dst.refId, insn.op === 'jeq');
+      } else if (!pktCompare(insn.op, insn.useReg && !is32, regs, oRegs, insn.dst, insn.src, env.cur, other) && isPointer(dst) && !env.privileged) {
+        reject(`R${insn.dst} pointer comparison prohibited`);
+      }
+      return { kind: 'next', to: idx + 1 };
+    }
+    case 'call': {
+      countJmp(1);
+      if (insn.src === 1) return { kind: 'jump', to: enterSubprog(env, idx, idx + 1 + insn.imm) };
+      if (insn.src === 2) reject('calling kernel function is not supported without BTF');
+      checkHelperCall(env, insn.imm, idx);
+      if (insn.imm === 12) {
+        // A successful tail call never returns; the verifier continues as if it failed.
+      }
+      return { kind: 'next', to: idx + 1 };
+    }
+    case 'callx': reject(`unknown opcode 8d`); break;
+    case 'exit': {
+      countJmp(1);
+      if (env.cur.frames.length > 1) {
+        return { kind: 'jump', to: exitSubprog(env) };
+      }
+      checkReferenceLeak(env, 'BPF_EXIT instruction in main prog');
+      checkReturnCode(env);
+      return { kind: 'exit' };
+    }
+  }
+  return { kind: 'next', to: idx + 1 };
+}
+
+function pushBranch(env: Env, stack: Pending[], st: VState, to: number, from: number): void {
+  if (st.parent) st.parent.branches++;
+  stack.push({ state: st, insn: to, from });
+  if (stack.length > JMP_SEQ_LIMIT) reject(`The sequence of ${stack.length} jumps is too complex.`);
+  void env;
+}
+
+/** try_match_pkt_pointers: `pkt' <op> pkt_end` comparisons grant a range on one side. */
+function pktCompare(op: string, ok: boolean, tRegs: Reg[], oRegs: Reg[], d: number, s: number, thisB: VState, otherB: VState): boolean {
+  if (!ok) return false;
+  const dst = tRegs[d]!, src = tRegs[s]!;
+  const dPkt = (dst.type === 'pkt' && src.type === 'pkt_end') || (dst.type === 'pkt_meta' && src.type === 'pkt' && src.off === 0 && src.range === 0);
+  const sPkt = (dst.type === 'pkt_end' && src.type === 'pkt') || (dst.type === 'pkt' && dst.off === 0 && src.type === 'pkt_meta');
+  const mark = (regs: Reg[], r: number, open: boolean): void => { regs[r] = { ...regs[r]!, range: open ? BEYOND_PKT_END : AT_PKT_END }; };
+  switch (op) {
+    case 'jgt':
+      if (dPkt) { goodPktPointers(thisB, dst, false); mark(oRegs, d, true); } else if (sPkt) { goodPktPointers(otherB, oRegs[s]!, true); mark(tRegs, s, false); } else return false;
+      return true;
+    case 'jlt':
+      if (dPkt) { goodPktPointers(otherB, oRegs[d]!, true); mark(tRegs, d, false); } else if (sPkt) { goodPktPointers(thisB, src, false); mark(oRegs, s, true); } else return false;
+      return true;
+    case 'jge':
+      if (dPkt) { goodPktPointers(thisB, dst, true); mark(oRegs, d, false); } else if (sPkt) { goodPktPointers(otherB, oRegs[s]!, false); mark(tRegs, s, true); } else return false;
+      return true;
+    case 'jle':
+      if (dPkt) { goodPktPointers(otherB, oRegs[d]!, false); mark(tRegs, d, true); } else if (sPkt) { goodPktPointers(thisB, src, true); mark(oRegs, s, false); } else return false;
+      return true;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The verifier's message catalog: every kernel message we reproduce, with a stable code (VERxxx), the
+ * kernel's wording as a pattern, our one-line explanation and, where it helps, a hint. The kernel's
+ * words are always the diagnostic's first line, unchanged; the explanation and hint follow.
+ */
+
+export interface CatalogEntry {
+  code: string;
+  /** The kernel's wording; `%` stands for a number, register or name. */
+  kernel: string;
+  explanation: string;
+  hint?: string;
+}
+
+export const CATALOG: CatalogEntry[] = [
+  { code: 'VER001', kernel: "R% invalid mem access 'map_value_or_null'", explanation: 'The pointer may be NULL: the map lookup can fail.', hint: 'Check the result against 0 (if r0 == 0 goto ...) before dereferencing it.' },
+  { code: 'VER002', kernel: "R% invalid mem access '%'", explanation: 'This register does not hold a pointer the program may dereference here.', hint: 'Only pointers to the stack, context, map values and checked packet data can be read or written.' },
+  { code: 'VER003', kernel: 'R% !read_ok', explanation: 'The register is read before anything was written to it on this path.', hint: 'Initialise the register on every path that reaches this instruction.' },
+  { code: 'VER004', kernel: 'invalid access to packet, off=% size=%, R%(id=%,off=%,r=%)', explanation: 'The packet access is not covered by a bounds check against data_end.', hint: 'Compare data + offset + size against data_end before the access.' },
+  { code: 'VER005', kernel: 'invalid access to map value, value_size=% off=% size=%', explanation: 'The access falls outside the map value.' },
+  { code: 'VER006', kernel: 'R% min value is negative, either use unsigned index or do a if (index >=0) check.', explanation: 'The offset added to the pointer may be negative.', hint: 'Bound the index from below, or use an unsigned comparison.' },
+  { code: 'VER007', kernel: 'R% unbounded memory access, make sure to bounds check any such access', explanation: 'The offset added to the pointer has no upper bound.', hint: 'Compare the index against the size before using it.' },
+  { code: 'VER008', kernel: 'R% min value is negative, either use unsigned or \'var &= const\'', explanation: 'The size passed to the helper may be negative.', hint: "Mask the size (r &= const) or check it with an unsigned comparison." },
+  { code: 'VER009', kernel: 'invalid bpf_context access off=% size=%', explanation: 'This program type may not access the context at that offset with that size.' },
+  { code: 'VER010', kernel: 'dereference of modified ctx ptr R% off=% disallowed', explanation: 'Context accesses must use the unmodified context pointer with a constant offset in the instruction.', hint: 'Use *(u32 *)(r1 + off) instead of adding to r1 first.' },
+  { code: 'VER011', kernel: 'invalid write to stack R% off=% size=%', explanation: 'The stack access is outside the 512-byte frame.' },
+  { code: 'VER012', kernel: 'invalid read from stack R% off=% size=%', explanation: 'The stack access is outside the 512-byte frame.' },
+  { code: 'VER013', kernel: 'R% type=% expected=%', explanation: 'The helper argument has the wrong type.' },
+  { code: 'VER014', kernel: 'program of this type cannot use helper %', explanation: 'This helper is not available to this program type.' },
+  { code: 'VER015', kernel: 'invalid func unknown#%', explanation: 'No helper has this number.' },
+  { code: 'VER016', kernel: 'Unreleased reference id=% alloc_insn=%', explanation: 'A reference acquired on this path (ring buffer record, socket) is never released.', hint: 'Submit or discard the record, or release the socket, on every path.' },
+  { code: 'VER017', kernel: 'BPF program is too large. Processed % insn', explanation: 'The verifier gave up after one million instructions.', hint: 'Bound loops more tightly or split the program.' },
+  { code: 'VER018', kernel: 'The sequence of % jumps is too complex.', explanation: 'Too many branches are pending at once.' },
+  { code: 'VER019', kernel: 'infinite loop detected at insn %', explanation: 'The loop can come back to the same state, so it may never end.' },
+  { code: 'VER020', kernel: 'jump out of range from insn % to %', explanation: 'The jump leaves its function or the program.' },
+  { code: 'VER021', kernel: 'unreachable insn %', explanation: 'No path reaches this instruction; the kernel refuses dead code.' },
+  { code: 'VER022', kernel: 'last insn is not an exit or jmp', explanation: 'Execution could run past the end of the function.' },
+  { code: 'VER023', kernel: 'At program exit the register R0 %', explanation: 'The return value is outside the range this program type allows.' },
+  { code: 'VER024', kernel: 'the call stack of % frames is too deep', explanation: 'More than 8 nested bpf-to-bpf calls (or recursion).' },
+  { code: 'VER025', kernel: 'combined stack size of % calls is %. Too large', explanation: 'The stack frames of the call chain exceed 512 bytes together.' },
+  { code: 'VER026', kernel: 'R% subtraction from stack pointer prohibited', explanation: 'The kernel does not allow subtracting a register from the frame pointer.', hint: 'Add a negative constant instead (r2 += -8).' },
+  { code: 'VER027', kernel: 'R% pointer arithmetic on % prohibited%', explanation: 'This pointer type cannot be moved.' },
+  { code: 'VER028', kernel: 'misaligned % access off % size %', explanation: 'The access is not aligned to its size.' },
+  { code: 'VER029', kernel: 'fd % is not pointing to valid bpf_map', explanation: 'The 64-bit load refers to a map that does not exist.' },
+  { code: 'VER030', kernel: 'invalid shift %', explanation: 'The shift amount is not below the operand width.' },
+  { code: 'VER031', kernel: 'invalid size of register fill', explanation: 'A spilled pointer is read back with a size other than 8 bytes.' },
+  { code: 'VER032', kernel: 'frame pointer is read only', explanation: 'r10 cannot be written.' },
+  { code: 'VER033', kernel: 'R% max value is outside of the allowed memory range', explanation: 'The largest possible offset falls outside the memory.' },
+  { code: 'VER034', kernel: 'R% invalid zero-sized read%', explanation: 'The helper size may be zero where the helper needs at least one byte.' },
+  { code: 'VER035', kernel: 'cannot pass map_type % into func %', explanation: 'This helper cannot be used with this kind of map.' },
+  { code: 'VER036', kernel: 'missing btf func_info', explanation: 'Taking the address of a subprogram (callbacks) needs BTF function information.' },
+  { code: 'VER037', kernel: 'div by zero', explanation: 'Division or modulo by the constant 0.' },
+  { code: 'VER038', kernel: 'verification cancelled', explanation: 'Verification was cancelled before it finished.' },
+];
+
+const compiled = CATALOG.map((e) => ({
+  e,
+  re: new RegExp('^' + e.kernel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*') + '$'),
+}));
+
+export function explain(message: string): { code: string; explanation?: string; hint?: string } {
+  for (const { e, re } of compiled) if (re.test(message)) return { code: e.code, explanation: e.explanation, hint: e.hint };
+  return { code: 'VER000' };
+}

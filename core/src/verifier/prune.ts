@@ -1,0 +1,126 @@
+/**
+ * State equivalence for pruning (the kernel's states_equal / regsafe / stacksafe): a new state is safe
+ * when an already fully explored state at the same instruction covers it. Scalars are compared as the
+ * kernel compares precise scalars (range and tnum inclusion); registers dead at the instruction are
+ * ignored. `exact` is the kernel's EXACT mode used for infinite-loop detection.
+ */
+import type { Reg } from './regState';
+import type { Frame, VState } from './state';
+import { tin } from './tnum';
+
+class IdMap {
+  private a?: Map<number, number>;
+  private b?: Map<number, number>;
+  check(oldId: number, curId: number): boolean {
+    if (!oldId && !curId) return true;
+    if (!oldId || !curId) return !oldId;
+    if (!this.a || !this.b) { this.a = new Map(); this.b = new Map(); }
+    const m = this.a.get(oldId);
+    const n = this.b.get(curId);
+    if (m === undefined && n === undefined) { this.a.set(oldId, curId); this.b.set(curId, oldId); return true; }
+    return m === curId && n === oldId;
+  }
+}
+
+function rangeWithin(o: Reg, c: Reg): boolean {
+  return o.umin <= c.umin && o.umax >= c.umax && o.smin <= c.smin && o.smax >= c.smax &&
+    o.u32min <= c.u32min && o.u32max >= c.u32max && o.s32min <= c.s32min && o.s32max >= c.s32max;
+}
+
+function sameShape(o: Reg, c: Reg): boolean {
+  return o.type === c.type && o.maybeNull === c.maybeNull && o.rdonly === c.rdonly && o.ringbuf === c.ringbuf &&
+    o.off === c.off && o.map === c.map && o.memSize === c.memSize && o.frame === c.frame && o.subprog === c.subprog;
+}
+
+function regsExact(o: Reg, c: Reg, ids: IdMap): boolean {
+  return sameShape(o, c) && o.range === c.range && o.var.value === c.var.value && o.var.mask === c.var.mask &&
+    o.smin === c.smin && o.smax === c.smax && o.umin === c.umin && o.umax === c.umax &&
+    o.s32min === c.s32min && o.s32max === c.s32max && o.u32min === c.u32min && o.u32max === c.u32max &&
+    ids.check(o.id, c.id) && ids.check(o.refId, c.refId);
+}
+
+function regSafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, imprecise = false): boolean {
+  if (exact) return regsExact(o, c, ids);
+  if (o.type === 'not_init') return true;
+  if (o.type !== c.type) return false;
+  switch (o.type) {
+    case 'scalar':
+      if (imprecise) return true;
+      return ids.check(o.id, c.id) && rangeWithin(o, c) && tin(o.var, c.var);
+    case 'map_key': case 'map_value': case 'mem':
+      return sameShape(o, c) && rangeWithin(o, c) && tin(o.var, c.var) && ids.check(o.id, c.id) && ids.check(o.refId, c.refId);
+    case 'pkt': case 'pkt_meta':
+      if (o.range > c.range || (o.range < 0 && o.range !== c.range)) return false;
+      if (o.off !== c.off) return false;
+      if (!ids.check(o.id, c.id)) return false;
+      return rangeWithin(o, c) && tin(o.var, c.var);
+    default:
+      return regsExact(o, c, ids);
+  }
+}
+
+function stackSafe(o: Frame, c: Frame, ids: IdMap, exact: boolean, imprecise: boolean): boolean {
+  for (let spi = 0; spi < o.stack.length; spi++) {
+    const os = o.stack[spi]!;
+    const cs = c.stack[spi];
+    const ctypes = cs ? cs.types : '????????';
+    if (exact) {
+      if (os.types !== ctypes) return false;
+      if (os.spilled && os.types[7] === 'r' && !regsExact(os.spilled, cs!.spilled!, ids)) return false;
+      continue;
+    }
+    const oSpill = os.spilled && os.types === 'rrrrrrrr';
+    const cSpill = cs?.spilled && ctypes === 'rrrrrrrr';
+    if (oSpill && cSpill) {
+      if (!regSafe(os.spilled!, cs!.spilled!, ids, false, imprecise)) return false;
+      continue;
+    }
+    for (let i = 0; i < 8; i++) {
+      const ot = os.types[i]!;
+      const ct = ctypes[i]!;
+      if (ot === '?' || ot === 'm') continue;
+      if (ot === '0' && ct === '0') continue;
+      if (ot !== ct) return false;
+    }
+    if (oSpill) {
+      if (!cs?.spilled || !regSafe(os.spilled!, cs.spilled, ids, false, imprecise)) return false;
+    } else if (os.types.includes('r')) {
+      if (!cs?.spilled || !regSafe(os.spilled!, cs.spilled, ids, false, imprecise)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Whether `cur` is covered by the explored state `old`. `live(frameIdx)` gives the live-register mask
+ * of each frame at the point the states are compared.
+ */
+export function statesEqual(old: VState, cur: VState, live: (frameIdx: number) => number, exact: boolean, imprecise = false): boolean {
+  if (old.frames.length !== cur.frames.length) return false;
+  if (old.mayGotoDepth !== cur.mayGotoDepth && exact) return false;
+  if (old.refs.length !== cur.refs.length) return false;
+  const ids = new IdMap();
+  for (let i = 0; i < old.refs.length; i++) if (!ids.check(old.refs[i]!.id, cur.refs[i]!.id)) return false;
+  for (let k = 0; k < old.frames.length; k++) {
+    const o = old.frames[k]!;
+    const c = cur.frames[k]!;
+    if (o.callsite !== c.callsite) return false;
+    const mask = exact ? 0x7ff : live(k);
+    for (let r = 0; r < 10; r++) {
+      if (!(mask & (1 << r)) && !exact) continue;
+      if (!regSafe(o.regs[r]!, c.regs[r]!, ids, exact, imprecise)) return false;
+    }
+    if (!stackSafe(o, c, ids, exact, imprecise)) return false;
+  }
+  return true;
+}
+
+/** states_maybe_looping: the current frame's registers are identical. */
+export function statesMaybeLooping(old: VState, cur: VState): boolean {
+  if (old.frames.length !== cur.frames.length) return false;
+  const o = old.frames[old.frames.length - 1]!;
+  const c = cur.frames[cur.frames.length - 1]!;
+  const ids = new IdMap();
+  for (let r = 0; r < 11; r++) if (!regsExact(o.regs[r]!, c.regs[r]!, ids)) return false;
+  return true;
+}

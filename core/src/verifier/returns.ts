@@ -1,0 +1,37 @@
+/**
+ * The exit checks of the main program (the kernel's check_return_code and check_reference_leak): R0
+ * must be initialised, must lie in the range the program type demands, and every acquired reference
+ * must have been released.
+ */
+import type { Env } from './env';
+import { demandPrecision } from './env';
+import { reject } from './errors';
+import { curFrame } from './state';
+import { typeName } from './regState';
+import { retRangeFor } from '../data/progTypes';
+import { S64_MIN, S64_MAX } from './scalar';
+
+export function checkReferenceLeak(env: Env, what: string): void {
+  const refs = env.cur.refs;
+  if (!refs.length) return;
+  const lines = refs.map((r) => `Unreleased reference id=${r.id} alloc_insn=${r.insn}`);
+  lines.push(`${what} would lead to reference leak`);
+  reject(lines);
+}
+
+export function checkReturnCode(env: Env): void {
+  const r0 = curFrame(env.cur).regs[0]!;
+  if (r0.type === 'not_init') reject('R0 !read_ok');
+  const range = retRangeFor(env.prog.progType, env.prog.attachType);
+  if (!range) return;
+  demandPrecision(env);
+  if (r0.type !== 'scalar') reject(`At program exit the register R0 is not a known value (${typeName(r0)})`);
+  const [lo, hi] = range;
+  if (BigInt(lo) <= r0.smin && r0.smax <= BigInt(hi)) return;
+  let text = 'At program exit the register R0 has';
+  let unknown = true;
+  if (r0.smin > S64_MIN) { text += ` smin=${r0.smin}`; unknown = false; }
+  if (r0.smax < S64_MAX) { text += ` smax=${r0.smax}`; unknown = false; }
+  if (unknown) text += ' unknown scalar value';
+  reject(`${text} should have been in [${lo}, ${hi}]`);
+}
