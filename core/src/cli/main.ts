@@ -59,6 +59,13 @@ export async function runCli(argv: string[], sink: CliIo = io): Promise<number> 
 }
 
 if (require.main === module) {
+  // A reader that stops early (`ebpf disasm x.o | head`) closes the pipe; that ends the output, it is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   runCli(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (e: unknown) => { process.stderr.write(`ebpf: ${String(e)}\n`); process.exitCode = 2; },
