@@ -7,3 +7,5 @@ export * from './types';
 export { readElf } from './reader';
 export type { ElfReadResult, ElfMapSymbol } from './reader';
 export { writeElf } from './writer';
+export { mapsFromObject, withObjectMaps } from './maps';
+export { readBtf, type Btf } from './btf';

@@ -9,9 +9,9 @@ import { newId } from './env';
 import { Reg, unknownScalar, constScalar, isPointer, cloneReg } from './regState';
 import { reject } from './errors';
 import { curFrame } from './state';
-import { aluScalar, zext32, syncBounds, signExtend, knownBounds } from './scalar';
+import { aluScalar, zext32, syncBounds, signExtend } from './scalar';
 import { adjustPtr } from './ptrArith';
-import { isConst } from './tnum';
+import { isConst, tcast } from './tnum';
 
 /** check_reg_arg(SRC_OP): the register must hold a value. */
 export function readReg(env: Env, regno: number): Reg {
@@ -137,14 +137,24 @@ export function checkMovsx(env: Env, insn: MovsxInsn): void {
   setReg(env, insn.dst, r);
 }
 
+function swapBytes(v: bigint, bytes: number): bigint {
+  let out = 0n;
+  for (let i = 0; i < bytes; i++) out = (out << 8n) | ((v >> BigInt(8 * i)) & 0xffn);
+  return out;
+}
+
 export function checkEndian(env: Env, insn: EndianInsn): void {
   const d = readReg(env, insn.dst);
   checkWritable(insn.dst);
   if (d.type !== 'scalar' && !env.privileged) reject(`R${insn.dst} pointer arithmetic prohibited`);
   const r = unknownScalar();
-  // Truncating conversions on a little-endian host keep the value's low bits.
-  if (insn.order === 'le' && d.type === 'scalar' && isConst(d.var)) {
-    Object.assign(r, knownBounds(BigInt.asUintN(insn.bits, d.var.value)));
+  if (d.type === 'scalar') {
+    // The kernel tracks byte swaps on the tnum: `le` on a little-endian host truncates, `be` and
+    // `bswap` also reverse the bytes of the low `bits` bits.
+    const bytes = insn.bits / 8;
+    const v = tcast(d.var, bytes);
+    r.var = insn.order === 'le' ? v : { value: swapBytes(v.value, bytes), mask: swapBytes(v.mask, bytes) };
+    syncBounds(r);
   }
   setReg(env, insn.dst, r);
 }

@@ -11,6 +11,7 @@ import type { Subprog } from './env';
 
 export interface CfgInfo {
   subprogs: Subprog[];
+  /** 1 at prune points, 2 where a checkpoint is forced (may_goto). */
   prunePoints: Uint8Array;
   /** Jump targets and conditional jumps: where the kernel records jump history. */
   jmpPoints: Uint8Array;
@@ -73,11 +74,11 @@ export function checkCfg(insns: (Insn | undefined)[]): CfgInfo {
     if (!insn) { visit(i + 1); continue; }
     switch (insn.kind) {
       case 'exit': break;
-      case 'ja': { const t = target(insn, i)!; prune[t] = 1; if (t >= 0 && t < n) jmpPts[t] = 1; visit(t); break; }
-      case 'jcond': case 'mayGoto': { prune[i] = 1; const t = target(insn, i)!; if (t >= 0 && t < n) { prune[t] = 1; jmpPts[t] = 1; } visit(i + 1); visit(t); break; }
+      case 'ja': { const t = target(insn, i)!; prune[t] = Math.max(prune[t] ?? 0, 1); if (t >= 0 && t < n) jmpPts[t] = 1; visit(t); break; }
+      case 'jcond': case 'mayGoto': { prune[i] = insn.kind === 'mayGoto' ? 2 : 1; const t = target(insn, i)!; if (t >= 0 && t < n) { prune[t] = Math.max(prune[t]!, 1); jmpPts[t] = 1; } visit(i + 1); visit(t); break; }
       case 'call':
-        if (i + 1 < n) { prune[i + 1] = 1; jmpPts[i + 1] = 1; }
-        if (insn.src === 1) { prune[i] = 1; const t = i + 1 + insn.imm; if (t >= 0 && t < n) { prune[t] = 1; jmpPts[t] = 1; } visit(t); }
+        if (i + 1 < n) { prune[i + 1] = Math.max(prune[i + 1]!, 1); jmpPts[i + 1] = 1; }
+        if (insn.src === 1) { prune[i] = 1; const t = i + 1 + insn.imm; if (t >= 0 && t < n) { prune[t] = Math.max(prune[t]!, 1); jmpPts[t] = 1; } visit(t); }
         visit(i + 1);
         break;
       case 'ldImm64':

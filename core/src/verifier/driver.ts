@@ -24,7 +24,7 @@ import { statesEqual, statesMaybeLooping } from './prune';
 import { insnText, stateText, alignedState, statsLine, frameView } from './log';
 import { explain } from './messages';
 
-interface Checkpoint extends CheckpointLink { state: VState; hit: number; miss: number; evicted?: boolean }
+interface Checkpoint extends CheckpointLink { state: VState; at: number; hit: number; miss: number; evicted?: boolean }
 interface Pending { state: VState; insn: number; from: number }
 
 const JMP_SEQ_LIMIT = 8192;
@@ -56,7 +56,7 @@ export function runVerifier(prog: Program, maps: MapDef[], opts: VerifyOptions):
     checkCombinedStack(env);
   } catch (e) {
     if (!(e instanceof Reject)) throw e;
-    processed = (e as Reject & { processed?: number }).processed ?? env.processedSoFar ?? 0;
+    processed = env.processedSoFar ?? 0;
     const insn = e.insn ?? env.insnIdx;
     const message = e.lines[0]!;
     const ex = explain(message);
@@ -73,10 +73,6 @@ export function runVerifier(prog: Program, maps: MapDef[], opts: VerifyOptions):
   if (error) result.error = error;
   if (collect) result.states = [...collect.values()].sort((a, b) => a.insn - b.insn);
   return result;
-}
-
-declare module './env' {
-  interface Env { processedSoFar?: number }
 }
 
 function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Uint8Array, stats: VerifyResult['stats'],
@@ -131,13 +127,22 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
     if (jmpPoints[idx]) env.cur.jmpHistory++;
     if (prune[idx]) {
       const list = explored.get(idx) ?? [];
-      const forceNew = env.cur.jmpHistory > 40;
+      const forceCp = prune[idx] === 2;
+      const forceNew = forceCp || env.cur.jmpHistory > 40;
       let addNew = forceNew || (jmps - prevJmps >= 2 && processed - prevInsns >= 8);
       let pruned = false;
       let statesCnt = 0;
       for (let k = 0; k < list.length; k++) {
         const sl = list[k]!;
         statesCnt++;
+        if (sl.branches > 0 && forceCp && sl.state.mayGotoDepth !== env.cur.mayGotoDepth &&
+            statesEqual(sl.state, env.cur, liveAt(sl.state, idx), false, false)) {
+          // A may_goto loop converged: this iteration adds nothing the earlier one did not cover.
+          sl.hit++;
+          pruned = true;
+          demandPrecision(env);
+          break;
+        }
         if (sl.branches > 0) {
           if (statesMaybeLooping(sl.state, env.cur) && statesEqual(sl.state, env.cur, () => 0x7ff, true)) {
             reject(`infinite loop detected at insn ${idx}`, idx);
@@ -152,7 +157,8 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
         }
         // A state that keeps missing is unlikely to help; the kernel evicts it (miss > 3 * hit + 3).
         if (addNew) sl.miss++;
-        if (sl.miss > sl.hit * 3 + 3) {
+        const n = forceCp && sl.branches > 0 ? 64 : 3;
+        if (sl.miss > sl.hit * n + n) {
           list.splice(k, 1);
           k--;
           sl.evicted = true;
@@ -166,7 +172,7 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
         continue;
       }
       if (addNew) {
-        const cp: Checkpoint = { state: cloneState(env.cur), branches: 1, parent: env.cur.parent, hit: 0, miss: 0, precise: false };
+        const cp: Checkpoint = { state: cloneState(env.cur), at: idx, branches: 1, parent: env.cur.parent, hit: 0, miss: 0, precise: false };
         env.cur.parent = cp;
         env.cur.jmpHistory = 0;
         list.unshift(cp);
@@ -283,12 +289,13 @@ function step(env: Env, insn: Insn, idx: number, stack: Pending[], countJmp: (n:
     case 'ja': countJmp(1); return { kind: 'jump', to: idx + 1 + (insn.long ? insn.imm : insn.off) };
     case 'mayGoto': {
       countJmp(1);
-      // The budget is modelled by exploring both sides: falling through (budget left) and jumping.
-      const other = cloneState(env.cur);
-      other.mayGotoDepth++;
-      pushBranch(env, stack, other, idx + 1 + insn.off, idx);
-      env.cur.mayGotoDepth++;
-      return { kind: 'next', to: idx + 1 };
+      // As the kernel: the loop body (budget left) is queued one level deeper, with scalars that
+      // changed since the previous visit widened; the budget-spent exit is explored first.
+      const body = cloneState(env.cur);
+      body.mayGotoDepth++;
+      widenSince(body, idx);
+      pushBranch(env, stack, body, idx + 1, idx);
+      return { kind: 'jump', to: idx + 1 + insn.off };
     }
     case 'jcond': {
       countJmp(1);
@@ -338,6 +345,24 @@ function step(env: Env, insn: Insn, idx: number, stack: Pending[], countJmp: (n:
     }
   }
   return { kind: 'next', to: idx + 1 };
+}
+
+/** widen_imprecise_scalars: scalars that differ from the previous checkpoint at this insn become unknown. */
+function widenSince(st: VState, idx: number): void {
+  // The checkpoint just stored for this visit is the state itself; compare with the one before it.
+  let cp = st.parent as Checkpoint | undefined;
+  if (cp && cp.at === idx) cp = cp.parent as Checkpoint | undefined;
+  while (cp && cp.at !== idx) cp = cp.parent as Checkpoint | undefined;
+  if (!cp || cp.precise || cp.state.frames.length !== st.frames.length) return;
+  st.frames.forEach((f, k) => {
+    const old = cp!.state.frames[k]!;
+    for (let r = 0; r < 10; r++) {
+      const a = old.regs[r]!, b = f.regs[r]!;
+      if (a.type === 'scalar' && b.type === 'scalar' && (a.umin !== b.umin || a.umax !== b.umax || a.smin !== b.smin || a.smax !== b.smax || a.var.value !== b.var.value || a.var.mask !== b.var.mask)) {
+        f.regs[r] = unknownScalar();
+      }
+    }
+  });
 }
 
 function pushBranch(env: Env, stack: Pending[], st: VState, to: number, from: number): void {

@@ -33,6 +33,8 @@ export interface Env {
   /** Bit mask of registers the current instruction read or wrote. */
   scratched: number;
   scratchedStack: Set<number>;
+  /** Instructions processed so far, for the statistics of a rejected program. */
+  processedSoFar?: number;
 }
 
 /** update_stack_depth: the function owning `frameStart` touches the stack down to fp`off`. */

@@ -191,7 +191,7 @@ export function checkMemAccess(env: Env, a: Access): Reg | undefined {
     }
     case 'map_ptr': {
       // check_ptr_to_map_access: privileged programs may read struct bpf_map fields (through BTF).
-      if (write) reject('only read from bpf_map is supported');
+      if (write) reject(`only read from ${mapStructName(env.maps[reg.map]?.type ?? '')} is supported`);
       if (!env.privileged) reject(`R${regno} invalid mem access '${typeName(reg)}'`);
       if (off < 0) reject(`R${regno} is ptr_bpf_map invalid negative access: off=${off}`);
       out = unknownScalar();
@@ -207,9 +207,17 @@ export function checkMemAccess(env: Env, a: Access): Reg | undefined {
   return out;
 }
 
+/** The kernel struct behind a map pointer, as its BTF names it in check_ptr_to_map_access. */
+function mapStructName(type: string): string {
+  if (/^(array|percpu_array|prog_array|perf_event_array|cgroup_array|array_of_maps)$/.test(type)) return 'bpf_array';
+  if (/^(hash|percpu_hash|lru_hash|lru_percpu_hash|hash_of_maps)$/.test(type)) return 'bpf_htab';
+  if (type === 'ringbuf') return 'bpf_ringbuf_map';
+  return 'bpf_map';
+}
+
 function pktWritable(progType: string): boolean {
   switch (progType) {
-    case 'sched_cls': case 'sched_act': case 'xdp': case 'lwt_xmit': case 'sk_skb': case 'sk_msg': case 'lwt_in': case 'lwt_out':
+    case 'sched_cls': case 'sched_act': case 'xdp': case 'lwt_xmit': case 'sk_skb': case 'sk_msg':
       return true;
     default:
       return false;

@@ -120,8 +120,10 @@ export function typeName(r: Reg): string {
   }
 }
 
+/** The kernel prints numbers in decimal when they fit in 16 signed bits, else in hex. */
 function sdec(v: bigint): string {
-  return v.toString();
+  if (v >= -32768n && v <= 32767n) return v.toString();
+  return `0x${BigInt.asUintN(64, v).toString(16)}`;
 }
 
 function hex(v: bigint): string {
@@ -171,7 +173,7 @@ function boundsParts(r: Bounds, parts: string[]): void {
       if (same && lowPair) { name += `=${items[j]![0]}`; done[j] = true; }
     }
     done[i] = true;
-    parts.push(`${name}=${isSigned ? sdec(v) : v.toString()}`);
+    parts.push(`${name}=${sdec(v)}`);
   }
   if (r.var.mask !== 0n && !(r.var.value === 0n && r.var.mask === U64)) parts.push(`var_off=(${hex(r.var.value)}; ${hex(r.var.mask)})`);
 }

@@ -159,10 +159,17 @@ function boundOffset(b: Bounds): void {
 
 /** The kernel's reg_bounds_sync. */
 export function syncBounds(b: Bounds): void {
+  // A constant whose bounds already agree is a fixed point of every step below.
+  if (b.var.mask === 0n && b.umin === b.var.value && b.umax === b.umin && b.u32min === (b.umin & U32) && b.u32max === b.u32min &&
+      b.smin === BigInt.asIntN(64, b.umin) && b.smax === b.smin && b.s32min === BigInt.asIntN(32, b.u32min) && b.s32max === b.s32min) return;
   updateBounds(b);
-  deduce(b);
-  deduce(b);
-  deduce(b);
+  // The kernel runs the deduction three times; a round that changes nothing is a fixed point.
+  for (let round = 0; round < 3; round++) {
+    const before = [b.smin, b.smax, b.umin, b.umax, b.s32min, b.s32max, b.u32min, b.u32max, b.var.value, b.var.mask];
+    deduce(b);
+    if (before[0] === b.smin && before[1] === b.smax && before[2] === b.umin && before[3] === b.umax && before[4] === b.s32min &&
+        before[5] === b.s32max && before[6] === b.u32min && before[7] === b.u32max && before[8] === b.var.value && before[9] === b.var.mask) break;
+  }
   boundOffset(b);
   updateBounds(b);
 }
