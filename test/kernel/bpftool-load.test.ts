@@ -69,7 +69,7 @@ describe('bpftool loads the objects ebpf asm writes', function () {
   }
 
   it('a map-less socket filter from llvm-mc (control)', function () {
-    if (!hasTool('llvm-mc-22')) this.skip();
+    if (!hasTool('llvm-mc-22')) { (this.test as any).skipReason = 'llvm-mc-22 is not installed (apt-get install llvm-22)'; this.skip(); }
     const r = run('llvm-mc-22', ['-triple', 'bpfel', '-mcpu=v4', '-filetype=obj', '-o', '-'], SOURCE);
     assert.strictEqual(r.status, 0, r.stderr);
     load(r.bytes, 'llvm');
