@@ -60,6 +60,23 @@ const cases: Case[] = [
   { name: 'mnemonic: missing operand', src: 'jeq r1, 0', want: [['error', 1, 1, 'too few operands for instruction']] },
   { name: 'mnemonic: unknown helper name', src: 'mov r0, 0\ncall bpf_frobnicate', want: [['error', 2, 6, "unknown helper function 'bpf_frobnicate'"]] },
   { name: 'mnemonic: unknown instruction', src: 'mov r0, 1\nfrobnicate r0', want: [['error', 2, 1, "unknown instruction 'frobnicate'"]] },
+  { name: '.endr without .rept', src: '.endr', want: [['error', 1, 6, "unmatched '.endr' directive"]] },
+  { name: 'negative .rept count', src: '.rept -1\n.endr', want: [['error', 1, 7, 'Count is negative']] },
+  { name: '.rept without .endr', src: '.rept 2\nexit', want: [['error', 1, 1, "no matching '.endr' in definition"]] },
+  { name: '.rept count that is not absolute', src: '.rept X\n.endr', want: [['error', 1, 7, "unexpected token in '.rept' directive"]] },
+  { name: '.rept expanding beyond the limit', src: '.rept 100000\n.rept 100000\nexit\n.endr\n.endr', want: [['error', 2, 1, '.rept expands to more than 4000000 statements']] },
+  { name: 'label defined by each repetition', src: '.rept 2\nx: exit\n.endr', want: [['error', 2, 1, "symbol 'x' is already defined"]] },
+  { name: 'division by zero in an immediate', src: 'r0 = 1/0', want: [['error', 1, 7, 'expected relocatable expression']] },
+  { name: 'division by zero in data', src: '.byte 1 % 0', want: [['error', 1, 9, 'expected relocatable expression']] },
+  { name: '.equiv of a defined symbol', src: '.set N, 1\n.equiv N, 7', want: [['error', 2, 11, "redefinition of 'N'"]] },
+  { name: '.set of a label', src: 'f: exit\n.set f, 3', want: [['error', 2, 9, "redefinition of 'f'"]] },
+  { name: '.set without a value', src: '.set N', want: [['error', 1, 7, 'expected comma']] },
+  { name: '.lcomm of a common symbol', src: '.comm c, 4\n.lcomm c, 4', want: [['error', 2, 8, "redefinition of 'c'"]] },
+  { name: 'absolute symbol as a memory offset', src: '.set N, 8\nr0 = *(u64 *)(r10 - N)', want: [['error', 2, 19, 'operand is not a 16-bit signed integer']] },
+  { name: 'absolute symbol as a jump offset', src: '.set N, 8\ngoto +N', want: [['error', 2, 6, 'operand is not an identifier or 16-bit signed integer']] },
+  { name: 'negated absolute symbol as an immediate', src: '.set N, 8\nr0 = -N', want: [['error', 2, 7, 'invalid operand for instruction']] },
+  { name: 'implicit exit label only in the mnemonic dialect', src: 'if r1 > 0 goto exit\nexit', want: [['error', 1, 16, "undefined label 'exit'"]] },
+  { name: 'mnemonic: jump to exit without any exit', src: 'mov r0, 0\nja exit', want: [['error', 2, 4, "undefined label 'exit'"]] },
   {
     name: 'every error of a file at once, one per statement',
     src: 'r1 = r12 + r13\nexit\nfoo\n.bar\nr0 = 1 ; r0 = w1',
@@ -95,6 +112,7 @@ describe('asm: malformed input', () => {
       '"ax"', '@progbits', '.text', '.data', '.globl', '.weak', '.quad', '.long', '.byte', '.size', '.', '.type',
       '@function', 'lock', '[', ']', 'mov', 'ldxw', 'lddw', 'jeq', '%r1', 'be16', '>', 's>=', '.p2align', '3',
       '.cfi_startproc', '.cfi_endproc', '.pushsection', '.popsection', '1b', '1f', '#', '.uleb128', '"s"', '.bss',
+      '.rept', '.endr', '.set', '.equ', 'N', '.comm', '.lcomm', '<<', '/', '&', 'swap16', 'ja', 'jeq',
       '# @map m type=hash key_size=4 value_size=4 max_entries=1\n', 'callx', 'may_goto', '"'];
     let seed = 7;
     const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };

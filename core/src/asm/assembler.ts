@@ -4,7 +4,11 @@
  * newline or `;` ends one), defines labels, hands directives to `directives.ts` and instructions to
  * the parser of the file's dialect, then resolves symbolic operands once every label is known.
  *
- * Numeric labels (`1:`, referenced as `1b` / `1f`) become temporaries with unique names.
+ * Numeric labels (`1:`, referenced as `1b` / `1f`) become temporaries with unique names. `.rept N`
+ * ... `.endr` queues its body's statements N times (nested blocks expand at each replay), and the
+ * names of absolute symbols (`.set N, 5`) are replaced by their values in instruction operands. In
+ * the mnemonic dialect a jump to `exit` that no label defines goes to the section's first `exit`
+ * instruction, as the bpf_conformance assembler does.
  *
  * Errors never stop it: each statement gets at most one error, and the next statement starts
  * afresh. The dialect (LLVM or mnemonic) is fixed by the first statement that only one of the two
@@ -17,8 +21,8 @@ import { Lexer, type Token } from './lexer';
 import { diag, MSG } from './messages';
 import { LLVM_FIRST_WORDS, llvmTrie, parseLlvmInsn, type InsnFields, type ParsedInsn } from './llvmParser';
 import { isMnemonicWord, parseMnemonicInsn } from './mnemonicParser';
-import { looksLikeRegister, type Fixup } from './operands';
-import { evalAbsolute, handleDirective, type CfiRange, type DirectiveContext } from './directives';
+import { looksLikeRegister, readConstExpr, type Fixup } from './operands';
+import { evalAbsolute, handleDirective, resolveAliases, substituteAbsolute, type CfiRange, type DirectiveContext } from './directives';
 import { ObjectBuilder, type SecState } from './objectBuilder';
 import { parseAnnotations, type Annotations } from './annotations';
 
@@ -35,9 +39,25 @@ export interface AsmResult {
   /** Program-type annotations by the section they were written in ('' before any section switch). */
   progTypeBySection: Map<string, string>;
   dialect: Dialect | undefined;
+  /**
+   * With `keepTokens`: every token of the source in order, as the lexer produced them
+   * (end-of-statement tokens included, the last one with empty text), so the language server need
+   * not lex the text again. `.rept` bodies appear once, as written.
+   */
+  tokens?: Token[];
+}
+
+export interface AssembleOptions {
+  /**
+   * Keep the source's tokens in `AsmResult.tokens`. Off by default: holding a large file's tokens
+   * (about ten per instruction) until the end nearly doubles the time to assemble it.
+   */
+  keepTokens?: boolean;
 }
 
 const MAX_DIAGNOSTICS = 1000;
+/** Statements `.rept` may queue in one file, so `.rept 1000000000` cannot exhaust memory. */
+const MAX_REPLAYED = 4_000_000;
 
 /** The temporary (never emitted) name of the `k`th definition of numeric label `n`. */
 function numericLabel(n: string, k: number): string {
@@ -49,7 +69,7 @@ type Post = (m: { code: string }, severity: 'error' | 'warning', tok: Token, mes
 
 interface PendingFixup { fixup: Fixup; sec: SecState; offset: number }
 
-export function assemble(text: string): AsmResult {
+export function assemble(text: string, options: AssembleOptions = {}): AsmResult {
   const lexer = new Lexer(text);
   const ob = new ObjectBuilder();
   const diagnostics: Diagnostic[] = [];
@@ -61,10 +81,12 @@ export function assemble(text: string): AsmResult {
   const tokRange = (t: Token): SourceRange => ({ line: t.line, column: t.column, endLine: t.line, endColumn: Math.max(t.endColumn, t.column + 1) });
   let stmtHasError = false;
   const ctx: DirectiveContext = {
-    ob, sizes: [], data: [], switches: [], cfi: [], stack: [],
+    ob, sizes: [], data: [], switches: [], cfi: [], stack: [], aliases: [],
     error: (m, message, tok) => { if (!stmtHasError) report(m, 'error', message, tokRange(tok)); stmtHasError = true; },
   };
   const fixups: PendingFixup[] = [];
+  /** Offset of the first `exit` of each section: bpf_conformance's implicit `exit` label. */
+  const firstExit = new Map<string, number>();
   let dialect: Dialect | undefined;
   let dialectLine = 0;
   llvmTrie();
@@ -79,6 +101,7 @@ export function assemble(text: string): AsmResult {
     const wide = form.sem.kind === 'ldImm64';
     const sec = ob.cur;
     const offset = ob.reserve(wide ? 16 : 8);
+    if (form.sem.kind === 'exit' && !firstExit.has(sec.name)) firstExit.set(sec.name, offset);
     encodeForm(form, fields, sec.buf, offset);
     const range: SourceRange = { line: first.line, column: first.column, endLine: last.line, endColumn: last.endColumn };
     const slot = offset >> 3;
@@ -92,12 +115,26 @@ export function assemble(text: string): AsmResult {
 
   /** How many times each numeric label (`1:`) has been defined so far. */
   const numericDefs = new Map<string, number>();
+  /** Every token of the source in order (not the copies `.rept` replays), for the language server. */
+  const sourceTokens: Token[] | undefined = options.keepTokens ? [] : undefined;
+  /** Statements still to run before reading on: the bodies of `.rept` blocks, in order. */
+  const replay: Token[][] = [];
+  let replayed = 0;
+  let atEnd = false;
+  /** The next statement's tokens into `into`, up to and including its end; false at end of input. */
+  const nextStatement = (into: Token[]): boolean => {
+    into.length = 0;
+    const queued = replay.pop();
+    if (queued) { for (const t of queued) into.push(t); return true; }
+    if (atEnd) return false;
+    let t: Token;
+    do { t = lexer.next(); into.push(t); sourceTokens?.push(t); } while (t.kind !== 'eos');
+    if (t.text === '') atEnd = true;
+    return true;
+  };
   // One statement's tokens at a time, up to and including its end (newline, `;` or end of input).
   const tokens: Token[] = [];
-  for (;;) {
-    tokens.length = 0;
-    let t: Token;
-    do { t = lexer.next(); tokens.push(t); } while (t.kind !== 'eos');
+  while (nextStatement(tokens)) {
     const end = tokens.length - 1;
     stmtHasError = false;
     let s = 0;
@@ -121,12 +158,53 @@ export function assemble(text: string): AsmResult {
       const n = (numericDefs.get(m[1]!) ?? 0) + (m[2] === 'f' ? 1 : 0);
       tokens[k] = { ...t, kind: 'ident', text: numericLabel(m[1]!, n) };
     }
-    if (s < end) statement(s, end);
-    if (t.text === '') break;
+    if (s < end && tokens[s]!.kind === 'ident' && (tokens[s]!.text === '.rept' || tokens[s]!.text === '.endr')) rept(s, end);
+    else if (s < end) statement(s, end);
   }
   for (const p of lexer.problems) {
     report(MSG.unterminatedComment, 'error', p.message,
       { line: p.line, column: p.column, endLine: p.line, endColumn: p.column + p.length });
+  }
+
+  /**
+   * `.rept N` ... `.endr`: the body's statements (read from the source, or from an enclosing body
+   * being replayed) are queued N times, so a nested `.rept` inside is expanded at each replay.
+   */
+  function rept(s: number, end: number): void {
+    const head = tokens[s]!;
+    if (head.text === '.endr') { ctx.error(MSG.unmatchedEndr, MSG.unmatchedEndr.text(), tokens[end]!); return; }
+    const args = substituteAbsolute(ob, tokens.slice(s + 1, end + 1));
+    const r = readConstExpr(args, 0, args.length - 1);
+    let count = 0n;
+    if (!r || r.problem || r.next !== args.length - 1) ctx.error(MSG.reptCount, MSG.reptCount.text(), args[r?.next ?? 0]!);
+    else if (r.value < 0n) ctx.error(MSG.reptNegative, MSG.reptNegative.text(), args[0]!);
+    else count = r.value;
+    const body: Token[][] = [];
+    let depth = 1;
+    const stmt: Token[] = [];
+    for (;;) {
+      if (!nextStatement(stmt)) { ctx.error(MSG.reptNoEndr, MSG.reptNoEndr.text(), head); return; }
+      // Only the first word counts: a label before a nested `.rept` or `.endr` is not looked through.
+      const first = stmt[0]!;
+      if (first.kind === 'ident' && first.text === '.rept') depth++;
+      else if (first.kind === 'ident' && first.text === '.endr' && --depth === 0) break;
+      // A statement that ended the input must not end it again when replayed.
+      const copy = stmt.slice();
+      const last = copy[copy.length - 1]!;
+      if (last.text === '') copy[copy.length - 1] = { ...last, text: '\n' };
+      body.push(copy);
+    }
+    if (count === 0n || body.length === 0 || replayed > MAX_REPLAYED) return;
+    if (replayed + Number(count) * body.length > MAX_REPLAYED) {
+      // Report once, and drop what enclosing repetitions still had queued.
+      ctx.error(MSG.tooManyRepeats, MSG.tooManyRepeats.text(MAX_REPLAYED), head);
+      replayed = MAX_REPLAYED + 1;
+      replay.length = 0;
+      return;
+    }
+    replayed += Number(count) * body.length;
+    // `replay` is a stack popped from the end: push the copies last statement first.
+    for (let n = 0n; n < count; n++) for (let k = body.length - 1; k >= 0; k--) replay.push(body[k]!);
   }
 
   function defineLabel(t: Token): void {
@@ -156,6 +234,8 @@ export function assemble(text: string): AsmResult {
       ctx.error(MSG.unexpectedTokenAtStart, MSG.unexpectedTokenAtStart.text(), first);
       return;
     }
+    // Names of absolute symbols (`.set N, 5`) stand for their values in operands.
+    substituteAbsolute(ob, tokens, s + 1, end, true);
     const w = first.text;
     const llvmStrong = w === '*' || (looksLikeRegister(w) && !w.startsWith('%')) || (LLVM_FIRST_WORDS.has(w) && !isMnemonicWord(w));
     const mnStrong = isMnemonicWord(w) && !LLVM_FIRST_WORDS.has(w);
@@ -186,7 +266,8 @@ export function assemble(text: string): AsmResult {
   }
 
   const later: Post = (m, severity, tok, message) => report(m, severity, message, tokRange(tok));
-  resolveFixups(ob, fixups, later);
+  resolveAliases(ob, ctx, (tok) => later(MSG.exprNotAbsolute, 'error', tok, MSG.exprNotAbsolute.text()));
+  resolveFixups(ob, fixups, later, dialect === 'mnemonic' ? firstExit : undefined);
   resolveData(ob, ctx, later);
   resolveSizes(ob, ctx, later);
   if (ctx.cfi.length > 0) emitEhFrame(ob, ctx.cfi);
@@ -216,7 +297,7 @@ export function assemble(text: string): AsmResult {
     labels.set(sec.name, bySlot);
   }
   diagnostics.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
-  return { object: ob.finish(), diagnostics, lines, labels, annotations: ann, progTypeBySection, dialect };
+  return { object: ob.finish(), diagnostics, lines, labels, annotations: ann, progTypeBySection, dialect, ...(sourceTokens ? { tokens: sourceTokens } : {}) };
 }
 
 /**
@@ -251,9 +332,16 @@ function encodeForm(form: Form, f: InsnFields, buf: Uint8Array, at: number): voi
 }
 
 /** Resolve jumps, calls and 64-bit loads against labels, or turn them into relocations as llvm-mc does. */
-function resolveFixups(ob: ObjectBuilder, fixups: PendingFixup[], post: Post): void {
+function resolveFixups(ob: ObjectBuilder, fixups: PendingFixup[], post: Post, firstExit?: Map<string, number>): void {
   for (const { fixup, sec, offset } of fixups) {
-    const sym = ob.sym(fixup.symbol);
+    let sym = ob.target(fixup.symbol);
+    // The bpf_conformance assembler lets a jump name `exit` without defining it: the label then
+    // stands for the first `exit` instruction of the program (here: of the section). A label the
+    // file defines itself wins.
+    const implicit = firstExit?.get(sec.name);
+    if (!sym.defined && sym.name === 'exit' && implicit !== undefined && fixup.kind !== 'ld64') {
+      sym = { ...sym, defined: true, section: sec.name, value: implicit, bind: 'local' };
+    }
     const t = fixup.tok;
     switch (fixup.kind) {
       case 'jump16': case 'jump32': {
@@ -277,7 +365,7 @@ function resolveFixups(ob: ObjectBuilder, fixups: PendingFixup[], post: Post): v
       case 'call': {
         if (sym.defined && sym.bind === 'local' && sym.section === sec.name) {
           ob.patch(sec, offset + 4, BigInt((sym.value - offset - 8) / 8), 4);
-        } else if (sym.defined && sym.bind === 'local') {
+        } else if (sym.defined && sym.bind === 'local' && sym.section !== undefined) {
           ob.relocate(sec, offset, R_BPF_64_32, ob.sections.get(sym.section!)!);
           ob.patch(sec, offset + 4, BigInt(sym.value / 8 - 1), 4);
         } else {
@@ -288,7 +376,7 @@ function resolveFixups(ob: ObjectBuilder, fixups: PendingFixup[], post: Post): v
       }
       case 'ld64': {
         let value = BigInt(fixup.addend);
-        if (sym.defined && sym.bind === 'local') {
+        if (sym.defined && sym.bind === 'local' && sym.section !== undefined) {
           const target = ob.sections.get(sym.section!)!;
           if ((target.flags & SHF_MERGE) !== 0 && fixup.addend !== 0) {
             ob.relocate(sec, offset, R_BPF_64_64, sym);
@@ -351,9 +439,9 @@ function resolveData(ob: ObjectBuilder, ctx: DirectiveContext, post: Post): void
       post(MSG.exprNotAbsolute, 'error', d.expr.tok, MSG.exprNotAbsolute.text());
       continue;
     }
-    const sym = ob.sym(only!.sym!);
+    const sym = ob.target(only!.sym!);
     const type = d.size === 8 ? R_BPF_64_ABS64 : R_BPF_64_ABS32;
-    if (sym.defined && sym.bind === 'local') {
+    if (sym.defined && sym.bind === 'local' && sym.section !== undefined) {
       ob.relocate(d.sec, d.offset, type, ob.sections.get(sym.section!)!);
       ob.patch(d.sec, d.offset, addend + BigInt(sym.value), d.size);
     } else {

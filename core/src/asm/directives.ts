@@ -1,15 +1,19 @@
 /**
  * The GNU-as directives llvm-mc accepts in BPF assembly: section switches (`.text`, `.section
  * NAME, "flags", @type`, `.pushsection`, `.popsection`, `.previous`), symbol attributes (`.globl`,
- * `.weak`, `.local`, `.type`, `.size`), alignment, data (`.byte` ... `.quad`, `.uleb128`,
- * `.ascii`, `.asciz`, `.zero`, `.skip`), `.file`, `.ident`, the address significance table, and
+ * `.weak`, `.local`, `.type`, `.size`), absolute symbols and aliases (`.set`, `.equ`, `.equiv`),
+ * common symbols (`.comm`, `.lcomm`), alignment, data (`.byte` ... `.quad`, `.uleb128`, `.ascii`,
+ * `.asciz`, `.zero`, `.skip`), `.file`, `.ident`, the address significance table, and
  * the debug-info directives: `.cfi_startproc`/`.cfi_endproc` delimit `.eh_frame` entries, `.loc`
  * is accepted and ignored (no line table is emitted). Values that name symbols (`.quad f`, `.size
  * f, .-f`) are recorded and resolved when the whole file has been read, since a symbol may be
- * defined after its use.
+ * defined after its use. An absolute symbol has a value and no section; its name stands for the
+ * value wherever an expression may be written (`substituteAbsolute`), as in llvm-mc. `.rept` is
+ * handled by the assembler, since it replays statements.
  */
 import type { Token } from './lexer';
 import { MSG } from './messages';
+import { readConstExpr, type OperandProblem } from './operands';
 import { defaultSectionKind, type ObjectBuilder, type SecState, type SymState } from './objectBuilder';
 import { SHF_ALLOC, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS } from '../elf/types';
 
@@ -34,6 +38,8 @@ export interface DirectiveContext {
   stack: SecState[];
   /** The section before the last switch, for `.previous`. */
   previous?: SecState;
+  /** `.set A, f + 8` aliases of labels, settled by `resolveAliases` at the end of the file. */
+  aliases: { sym: SymState; target: string; addend: number; tok: Token }[];
   /** Line of every section switch, so `# @prog` annotations can be placed in their section. */
   switches: { line: number; section: string }[];
 }
@@ -228,6 +234,89 @@ export function handleDirective(ctx: DirectiveContext, toks: Token[], start: num
       a.i++;
       return expectEnd();
     }
+    case '.set': case '.equ': case '.equiv': {
+      const n = ident();
+      if (!n) return fail(MSG.expectedIdentifier);
+      if (!a.punct(',')) return fail(MSG.expectedComma);
+      const sym = ob.sym(n.text);
+      // llvm-mc points at the value of a definition that may not be made.
+      if ((name === '.equiv' && sym.defined) || (sym.defined && sym.abs === undefined)) return fail({ code: MSG.redefinition.code, text: () => MSG.redefinition.text(n.text) });
+      const c = constValue(ob, a);
+      if (c) {
+        if (c.problem) { ctx.error(c.problem.msg, c.problem.message, c.problem.tok); return true; }
+        if (sym.abs === undefined) ob.absCount++;
+        // llvm-mc makes a new symbol for a redefinition, so it moves to this point of the table.
+        else sym.order = ob.nextOrder();
+        sym.abs = c.value;
+        sym.defined = true;
+        sym.section = undefined;
+        sym.value = 0;
+        return expectEnd();
+      }
+      // A difference of labels already defined in one section is a number too.
+      const e = parseExpr(a);
+      if (!e) return fail(MSG.expectedExpression);
+      const diff = evalAbsolute(ob, e, ob.cur.name, ob.cur.size);
+      if (diff !== undefined && e.terms.filter((t) => t.sym !== undefined).length > 1) {
+        if (sym.abs === undefined) ob.absCount++;
+        else sym.order = ob.nextOrder();
+        sym.abs = diff;
+        sym.defined = true;
+        return expectEnd();
+      }
+      // Otherwise an alias of a label, plus a constant: `.set A, f + 8`.
+      const labels = e.terms.filter((t) => t.sym !== undefined);
+      if (labels.length !== 1 || labels[0]!.sign !== 1 || labels[0]!.sym === '.' || sym.abs !== undefined) {
+        ctx.error(MSG.exprNotAbsolute, MSG.exprNotAbsolute.text(), e.tok);
+        return true;
+      }
+      mention(ob, e);
+      const addend = e.terms.reduce((v, t) => v + (t.value !== undefined ? BigInt(t.sign) * t.value : 0n), 0n);
+      // The label may come later in the file: aliases are settled once every label is known.
+      ctx.aliases.push({ sym, target: labels[0]!.sym!, addend: Number(addend), tok: e.tok });
+      sym.defined = true;
+      return expectEnd();
+    }
+    case '.comm': case '.lcomm': {
+      const n = ident();
+      if (!n) return fail(MSG.expectedIdentifier);
+      if (!a.punct(',')) return fail(MSG.expectedExpression);
+      const size = constValue(ob, a);
+      if (!size || size.problem || size.value < 0n || size.value > 1n << 28n) return fail(MSG.expectedExpression);
+      let align = 1n;
+      if (a.punct(',')) {
+        const al = constValue(ob, a);
+        if (!al || al.problem || al.value <= 0n || (al.value & (al.value - 1n)) !== 0n || al.value > 1n << 16n) return fail(MSG.badAlignment);
+        align = al.value;
+      }
+      const sym = ob.sym(n.text);
+      if (sym.defined) { ctx.error(MSG.redefinition, MSG.redefinition.text(n.text), n); return true; }
+      sym.type = 'object';
+      if (name === '.comm') {
+        // A common symbol is left for the linker to place: it has no section, its value is its
+        // alignment. Declaring it again keeps the larger size and alignment.
+        sym.size = Math.max(sym.size, Number(size.value));
+        sym.commonAlign = Math.max(sym.commonAlign ?? 1, Number(align));
+        if (sym.bind === 'local') sym.bind = 'global';
+        return expectEnd();
+      }
+      // `.lcomm` reserves the room in `.bss` right away, as a local object.
+      if (sym.commonAlign !== undefined) { ctx.error(MSG.redefinition, MSG.redefinition.text(n.text), n); return true; }
+      sym.size = Number(size.value);
+      const saved = ob.cur;
+      const k = defaultSectionKind('.bss');
+      const bss = ob.section('.bss', k.type, k.flags, 1, 0);
+      ob.cur = bss;
+      const pad = Number((align - (BigInt(bss.size) % align)) % align);
+      if (pad > 0) ob.reserve(pad);
+      bss.align = Math.max(bss.align, Number(align));
+      sym.defined = true;
+      sym.section = bss.name;
+      sym.value = bss.size;
+      ob.reserve(sym.size);
+      ob.cur = saved;
+      return expectEnd();
+    }
     case '.addrsig':
       ob.addrsig ??= [];
       return expectEnd();
@@ -255,6 +344,15 @@ export function handleDirective(ctx: DirectiveContext, toks: Token[], start: num
   const size = DATA_SIZES[name];
   if (size === undefined) return false;
   do {
+    const startTok = a.done ? toks[end]! : a.tok;
+    const c = constValue(ob, a);
+    if (c) {
+      if (c.problem) { ctx.error(c.problem.msg, c.problem.message, c.problem.tok); return true; }
+      const bits = BigInt(size * 8);
+      if (c.value < -(1n << (bits - 1n)) || c.value >= 1n << bits) { ctx.error(MSG.literalOutOfRange, MSG.literalOutOfRange.text(), startTok); return true; }
+      ob.emitInt(c.value, size);
+      continue;
+    }
     const e = parseExpr(a);
     if (!e) return fail(MSG.expectedExpression);
     mention(ob, e);
@@ -288,6 +386,45 @@ function sectionName(a: Args): string | undefined {
     name += prev.text;
   }
   return name === '' ? undefined : name;
+}
+
+/**
+ * The value of the expression at the cursor when it is absolute: literals and absolute symbols
+ * (`.set`) with any operators, up to the next comma or the end. The cursor moves past it only then;
+ * otherwise (a label, an undefined name) it stays for `parseExpr`, which builds a relocatable sum.
+ */
+function constValue(ob: ObjectBuilder, a: Args): { value: bigint; problem?: OperandProblem } | undefined {
+  let stop = a.i;
+  while (stop < a.end && !(a.toks[stop]!.kind === 'punct' && a.toks[stop]!.text === ',')) stop++;
+  if (stop === a.i) return undefined;
+  const run = substituteAbsolute(ob, a.toks.slice(a.i, stop));
+  run.push(a.toks[a.end]!);
+  const r = readConstExpr(run, 0, run.length - 1);
+  if (!r || r.next !== run.length - 1) return undefined;
+  a.i = stop;
+  return r.problem ? { value: 0n, problem: r.problem } : { value: r.value };
+}
+
+/**
+ * Tokens with every name of an absolute symbol replaced by a number token of its value, so the
+ * operand readers see `r0 = N * 2` as `r0 = 5 * 2`. Returns the same array when nothing changed.
+ */
+export function substituteAbsolute(ob: ObjectBuilder, toks: Token[], from = 0, to = toks.length, instruction = false): Token[] {
+  if (ob.absCount === 0) return toks;
+  for (let k = from; k < to; k++) {
+    const t = toks[k]!;
+    if (t.kind !== 'ident') continue;
+    if (instruction && k >= 2) {
+      // In instructions llvm-mc takes a symbol after a sign only as a binary operand (`5 - N`), not
+      // as a memory offset (`r10 - N`), a jump offset (`goto +N`) or a negated immediate (`-N`).
+      const sign = toks[k - 1]!;
+      const before = toks[k - 2]!;
+      if (sign.kind === 'punct' && (sign.text === '+' || sign.text === '-') && before.kind !== 'number' && !(before.kind === 'punct' && before.text === ')')) continue;
+    }
+    const v = ob.symbols.get(t.text)?.abs;
+    if (v !== undefined) toks[k] = { ...t, kind: 'number', value: v };
+  }
+  return toks;
 }
 
 /** Make `sec` current, remembering the section left for `.previous`. */
@@ -336,7 +473,8 @@ export function evalAbsolute(ob: ObjectBuilder, e: Expr, dotSection: string, dot
     let value = dot;
     if (t.sym !== '.') {
       const s = ob.sym(t.sym!);
-      if (!s.defined) return undefined;
+      if (s.abs !== undefined) { v += BigInt(t.sign) * s.abs; continue; }
+      if (!s.defined || s.section === undefined) return undefined;
       section = s.section!;
       value = s.value;
     }
@@ -357,5 +495,35 @@ function leb128(value: bigint, signed: boolean): number[] {
     const done = signed ? (v === 0n && (byte & 0x40) === 0) || (v === -1n && (byte & 0x40) !== 0) : v === 0n;
     out.push(done ? byte : byte | 0x80);
     if (done) return out;
+  }
+}
+
+/**
+ * Give each `.set A, label + N` alias the section and value of its label, following chains of
+ * aliases; an alias whose label is never defined (or is absolute) is an error.
+ */
+export function resolveAliases(ob: ObjectBuilder, ctx: DirectiveContext, error: (tok: Token) => void): void {
+  const pending = new Set(ctx.aliases);
+  let progress = true;
+  while (pending.size > 0 && progress) {
+    progress = false;
+    for (const a of pending) {
+      const target = ob.symbols.get(a.target);
+      if (!target || !target.defined || target.section === undefined) continue;
+      if ([...pending].some((p) => p.sym === target)) continue;
+      a.sym.section = target.section;
+      a.sym.value = target.value + a.addend;
+      a.sym.aliasOf = target.name;
+      pending.delete(a);
+      progress = true;
+    }
+  }
+  for (const a of pending) {
+    a.sym.defined = false;
+    const target = ob.symbols.get(a.target)!;
+    if (target.defined || target.forward !== undefined || a.addend !== 0) { error(a.tok); continue; }
+    // An alias of a symbol no file defines stands for that symbol: references name it instead.
+    a.sym.forward = target.name;
+    if (target.bind === 'local') target.bind = 'global';
   }
 }

@@ -46,6 +46,8 @@ export const MSG = {
   },
   sizeUnknown: { code: 'ASM306', text: (name: string) => `.size of unknown symbol '${name}'` },
   exprNotAbsolute: { code: 'ASM307', text: () => 'expression is not an absolute value' },
+  notRelocatable: { code: 'ASM309', text: () => 'expected relocatable expression' },
+  redefinition: { code: 'ASM310', text: (name: string) => `redefinition of '${name}'` },
   // Directives.
   unknownDirective: { code: 'ASM401', text: () => 'unknown directive' },
   expectedString: { code: 'ASM402', text: () => 'expected string' },
@@ -57,6 +59,12 @@ export const MSG = {
   badAlignment: { code: 'ASM408', text: () => 'invalid alignment value' },
   badSymbolType: { code: 'ASM409', text: (t: string) => `unsupported attribute '${t}' in '.type' directive` },
   sectionStack: { code: 'ASM411', text: () => '.popsection without corresponding .pushsection' },
+  reptNegative: { code: 'ASM412', text: () => 'Count is negative' },
+  reptCount: { code: 'ASM413', text: () => "unexpected token in '.rept' directive" },
+  reptNoEndr: { code: 'ASM414', text: () => "no matching '.endr' in definition" },
+  unmatchedEndr: { code: 'ASM415', text: () => "unmatched '.endr' directive" },
+  expectedComma: { code: 'ASM417', text: () => 'expected comma' },
+  tooManyRepeats: { code: 'ASM416', text: (n: number) => `.rept expands to more than ${n} statements` },
   // Annotations.
   annUnknown: { code: 'ASM501', text: (name: string) => `unknown annotation '@${name}' (expected @map or @prog)` },
   annMapName: { code: 'ASM502', text: () => '@map needs a map name' },

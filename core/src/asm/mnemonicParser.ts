@@ -3,7 +3,8 @@
  * `mov %r0, 1`, `ldxw r0, [r1+4]`, `jeq r1, 0, +2`, `lock fetch add [r10-8], r1`. The mnemonic of
  * each form comes from the instruction table's `mnemonic` field (a name of several words, such as
  * `lock fetch add32`, is matched word by word); the operand layout follows from the form's kind, so
- * nothing here lists instruction names. Registers are written `rN` or `%rN` whatever the width.
+ * nothing here lists instruction names, except the few other spellings in `MNEMONIC_ALIASES`.
+ * Registers are written `rN` or `%rN` whatever the width.
  */
 import { FORMS, type Form } from '../isa/table';
 import type { Token } from './lexer';
@@ -14,6 +15,17 @@ import { readImm32, readImm64, readNumber, readOffset, readReg, readTarget, type
 
 interface Entry { words: string[]; form: Form }
 
+/**
+ * Other names this dialect accepts for a table mnemonic, keyed by the table's name: the
+ * bpf_conformance assembler also spells the byte swaps `swap16` / `swap32` / `swap64`. Parsed,
+ * never printed; completion and grammar code can read the list from here.
+ */
+export const MNEMONIC_ALIASES: Readonly<Record<string, readonly string[]>> = {
+  bswap16: ['swap16'],
+  bswap32: ['swap32'],
+  bswap64: ['swap64'],
+};
+
 let index: Map<string, Entry[]> | undefined;
 
 /** Mnemonic forms by first word, longest names first so `call local` wins over `call`. */
@@ -23,10 +35,12 @@ export function mnemonicIndex(): Map<string, Entry[]> {
   for (const form of FORMS) {
     // The pseudo 64-bit loads share `lddw`; in this dialect `lddw` is the plain load only.
     if (form.sem.kind === 'ldImm64' && (form.srcSel ?? 0) !== 0) continue;
-    const words = form.mnemonic.split(/\s+/);
-    const list = index.get(words[0]!) ?? [];
-    list.push({ words, form });
-    index.set(words[0]!, list);
+    for (const name of [form.mnemonic, ...(MNEMONIC_ALIASES[form.mnemonic] ?? [])]) {
+      const words = name.split(/\s+/);
+      const list = index.get(words[0]!) ?? [];
+      list.push({ words, form });
+      index.set(words[0]!, list);
+    }
   }
   for (const list of index.values()) list.sort((a, b) => b.words.length - a.words.length);
   return index;

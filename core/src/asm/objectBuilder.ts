@@ -8,7 +8,7 @@
  */
 import type { SourceRange } from '../diagnostics';
 import {
-  SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS,
+  SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHN_ABS, SHN_COMMON, SHT_NOBITS, SHT_PROGBITS,
   type ObjectFile, type ObjRelocation, type ObjSymbol, type SymbolBinding, type SymbolType,
 } from '../elf/types';
 
@@ -42,6 +42,14 @@ export interface SymState {
   used: boolean;
   /** Where the label was defined, for diagnostics. */
   range?: SourceRange;
+  /** Value of an absolute symbol (`.set N, 5`), which belongs to no section. */
+  abs?: bigint;
+  /** For `.set A, f + 8`: the label A stands for; A takes its type and size, as llvm-mc writes them. */
+  aliasOf?: string;
+  /** For `.set A, ext` where nothing defines `ext`: A is only another name of it, not a symbol of its own. */
+  forward?: string;
+  /** Alignment of a common symbol (`.comm buf, 16, 8`), whose `size` is the size asked for. */
+  commonAlign?: number;
 }
 
 /** Flags and type llvm-mc gives a section named without explicit flags. */
@@ -59,6 +67,8 @@ export class ObjectBuilder {
   readonly symbols = new Map<string, SymState>();
   readonly relocations: ObjRelocation[] = [];
   fileSymbol: { name: string; order: number } | undefined;
+  /** How many absolute symbols exist, so statements need not look for them in files without any. */
+  absCount = 0;
   addrsig: string[] | undefined;
   cur: SecState;
   private seq = 0;
@@ -82,6 +92,12 @@ export class ObjectBuilder {
       this.sections.set(name, s);
     }
     return s;
+  }
+
+  /** The symbol a reference to `name` resolves to: itself, or what an alias of an undefined symbol names. */
+  target(name: string): SymState {
+    const s = this.sym(name);
+    return s.forward !== undefined ? this.sym(s.forward) : s;
   }
 
   /** The symbol of this name, created (and ordered) at its first mention. */
@@ -158,11 +174,23 @@ export class ObjectBuilder {
       if (s.symUsed) rows.push({ order: s.order, sym: { name: s.name, section: s.name, value: 0, size: 0, type: 'section', bind: 'local' } });
     }
     for (const s of this.symbols.values()) {
+      if (s.forward !== undefined) continue;
       const temp = s.name.startsWith('.L');
       const keep = s.defined ? !temp || s.used : s.used || s.bind !== 'local';
       if (!keep) continue;
       const bind: SymbolBinding = !s.defined && s.bind === 'local' ? 'global' : s.bind;
-      rows.push({ order: s.order, sym: { name: s.name, section: s.defined ? s.section : undefined, value: s.value, size: s.size, type: s.type, bind } });
+      if (s.abs !== undefined) {
+        rows.push({ order: s.order, sym: { name: s.name, section: undefined, value: Number(BigInt.asUintN(64, s.abs)), size: s.size, type: s.type, bind, specialIndex: SHN_ABS } });
+        continue;
+      }
+      if (s.commonAlign !== undefined) {
+        rows.push({ order: s.order, sym: { name: s.name, section: undefined, value: s.commonAlign, size: s.size, type: s.type, bind, specialIndex: SHN_COMMON } });
+        continue;
+      }
+      const target = s.aliasOf !== undefined ? this.symbols.get(s.aliasOf) : undefined;
+      const size = target ? target.size : s.size;
+      const type = target && s.type === 'notype' ? target.type : s.type;
+      rows.push({ order: s.order, sym: { name: s.name, section: s.defined ? s.section : undefined, value: s.value, size, type, bind } });
     }
     rows.sort((a, b) => a.order - b.order);
     const obj: ObjectFile = { sections, symbols: rows.map((r) => r.sym), relocations: this.relocations };

@@ -49,8 +49,11 @@ class Reporter {
   }
 }
 
-/** Reads every map definition `obj` carries in `maps` and `.maps`. Never throws. */
-export function mapsFromObject(obj: ObjectFile): ObjectMapsResult {
+/**
+ * Reads every map definition `obj` carries in `maps` and `.maps`. Never throws. Names in `declared`
+ * are defined elsewhere (annotations), so a missing BTF description of them is not a problem.
+ */
+export function mapsFromObject(obj: ObjectFile, declared: ReadonlySet<string> = new Set()): ObjectMapsResult {
   const out = new Reporter();
   const maps: MapDef[] = [];
   const legacy = obj.sections.find((s) => s.name === 'maps');
@@ -59,8 +62,10 @@ export function mapsFromObject(obj: ObjectFile): ObjectMapsResult {
   if (btfMapsSec) {
     const btfSec = obj.sections.find((s) => s.name === '.BTF');
     if (!btfSec) {
-      const names = symbolsIn(obj, '.maps').map((s) => `'${s.name}'`);
-      out.report('ELF703', names.length > 0 ? `map${names.length > 1 ? 's' : ''} ${names.join(', ')}` : 'maps');
+      const all = symbolsIn(obj, '.maps');
+      const names = all.filter((s) => !declared.has(s.name)).map((s) => `'${s.name}'`);
+      if (all.length === 0) out.report('ELF703', 'maps');
+      else if (names.length > 0) out.report('ELF703', `map${names.length > 1 ? 's' : ''} ${names.join(', ')}`);
     } else {
       const read = readBtf(btfSec.data);
       out.diagnostics.push(...read.diagnostics);
@@ -76,8 +81,8 @@ export function mapsFromObject(obj: ObjectFile): ObjectMapsResult {
  * replaces are dropped, since the object's definition of them is not used.
  */
 export function withObjectMaps(annotated: MapDef[], obj: ObjectFile): ObjectMapsResult {
-  const found = mapsFromObject(obj);
   const declared = new Set(annotated.map((m) => m.name));
+  const found = mapsFromObject(obj, declared);
   const mentions = (message: string): boolean => [...declared].some((n) => message.startsWith(`map '${n}'`) || message.startsWith(`map '${n}.inner'`));
   return {
     maps: [...annotated, ...found.maps.filter((m) => !declared.has(m.name) && !declared.has(m.name.replace(/\.inner$/, '')))],

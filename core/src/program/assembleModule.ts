@@ -4,7 +4,8 @@
  */
 import type { Diagnostic } from '../diagnostics';
 import type { ObjectFile } from '../elf/types';
-import { assemble } from '../asm/assembler';
+import { assemble, type AssembleOptions } from '../asm/assembler';
+import type { Token } from '../asm/lexer';
 import { buildModule } from './build';
 import type { Module } from './model';
 
@@ -12,10 +13,12 @@ export interface AssembledModule {
   module: Module;
   object: ObjectFile;
   diagnostics: Diagnostic[];
+  /** The source's tokens, when `options.keepTokens` asked for them (see `AsmResult.tokens`). */
+  tokens?: Token[];
 }
 
-export function assembleModule(text: string, fileName: string, defaultProgType?: string): AssembledModule {
-  const asm = assemble(text);
+export function assembleModule(text: string, fileName: string, defaultProgType?: string, options: AssembleOptions = {}): AssembledModule {
+  const asm = assemble(text, options);
   const built = buildModule(asm.object, {
     fileName,
     lines: asm.lines,
@@ -25,5 +28,5 @@ export function assembleModule(text: string, fileName: string, defaultProgType?:
   });
   const diagnostics = [...asm.diagnostics, ...built.diagnostics];
   diagnostics.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
-  return { module: built.module, object: asm.object, diagnostics };
+  return { module: built.module, object: asm.object, diagnostics, ...(asm.tokens ? { tokens: asm.tokens } : {}) };
 }

@@ -20,6 +20,7 @@ import { SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS, type ObjectFile, type ObjRelocati
 import { progTypeForSection } from '../data/sections';
 import { MSG } from '../asm/messages';
 import { helperByName } from '../data/helpers';
+import { withObjectMaps } from '../elf/maps';
 import type { FuncInfo, LdImm64Ref, MapDef, Module, Program } from './model';
 
 export interface BuildExtras {
@@ -45,7 +46,17 @@ interface CodeSection { sec: ObjSection; insns: (Insn | undefined)[]; relocs: Ma
 
 export function buildModule(obj: ObjectFile, extras: BuildExtras): BuildResult {
   const diagnostics: Diagnostic[] = [];
-  const maps = extras.annotations?.maps ?? [];
+  // Maps come from `# @map` annotations first, then from the object itself (a legacy `maps` section
+  // or BTF-described `.maps`, as clang writes them); an annotation wins over the object's definition.
+  const objectMaps = withObjectMaps(extras.annotations?.maps ?? [], obj);
+  const maps = objectMaps.maps;
+  // From source, a map the object cannot describe is reported where it is used (with a hint to add
+  // an annotation); an object file has no source positions, so its own map problems are reported.
+  if (!extras.lines) {
+    for (const d of objectMaps.diagnostics) {
+      diagnostics.push({ code: d.code ?? 'ELF700', severity: 'error', message: d.message, range: NOWHERE });
+    }
+  }
   const symByName = new Map<string, ObjSymbol>();
   for (const s of obj.symbols) if (s.type !== 'section' && s.type !== 'file' && !symByName.has(s.name)) symByName.set(s.name, s);
   const rangeOf = (section: string, slot: number): SourceRange => extras.lines?.get(section)?.[slot] ?? NOWHERE;
@@ -238,7 +249,7 @@ export function buildModule(obj: ObjectFile, extras: BuildExtras): BuildResult {
       setImm(BPF_PSEUDO_MAP_FD, mapIndex, addend);
       return;
     }
-    // A map defined the libbpf way (a `.maps` symbol, described by BTF) needs an annotation here.
+    // A symbol in a map section that neither an annotation nor the object's BTF describes.
     if (targetSec === '.maps' || targetSec === 'maps') {
       report(MSG.unknownMap, 'error', MSG.unknownMap.text(rel.symbol), section, pc, prog.name);
       return;
