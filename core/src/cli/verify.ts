@@ -2,17 +2,25 @@
  * `ebpf verify FILE`: assembles (or reads) FILE and checks every program with the embedded verifier,
  * printing kernel-worded errors at their source positions, the kernel-style log (`--log-level`), or
  * the contract's JSON (`--json`). Exit 0 when every program is accepted, 1 when one is rejected, 2 when
- * the file cannot be read or assembled.
+ * the file cannot be read or assembled. `--kernel` (as root, with bpftool) also loads each program
+ * through the running kernel and prints its verdict under ours (see kernelCheck.ts); it never changes
+ * the exit code, which stays our verdict.
  */
+import * as fs from 'fs';
 import type { Command, CliIo } from './command';
 import { loadModule } from './run';
 import { verifyProgram, type VerifyResult } from '../verifier/index';
 import { progTypeByName } from '../data/progTypes';
 import type { Program } from '../program/model';
+import type { ObjectFile } from '../elf/types';
+import { readElf } from '../elf/reader';
+import { assemble } from '../asm/assembler';
+import { kernelCheckUnavailable, kernelVerdict, ownSectionSubprograms, type KernelVerdict } from './kernelCheck';
 
 const USAGE = `usage: ebpf verify FILE [--json] [--prog-type T] [--log-level N] [--unprivileged] [--kernel]
 Checks each program as the Linux 6.18 verifier does (as root unless --unprivileged). --log-level 1|2
-prints the kernel-style verifier log. --kernel (not available yet) would also load through the kernel.`;
+prints the kernel-style verifier log. --kernel (root, bpftool) also loads each program through the running
+kernel and prints its verdict next to ours.`;
 
 interface Args { file: string; json: boolean; progType?: string; logLevel: 0 | 1 | 2; privileged: boolean; kernel: boolean }
 
@@ -58,6 +66,41 @@ function position(p: Program, insn: number): { line: number; column: number } {
   return r ? { line: r.line, column: r.column } : { line: 1, column: 1 };
 }
 
+/** The object bpftool gets: the input itself when it is an ELF object, else our assembly of it. */
+function objectOf(file: string): ObjectFile | undefined {
+  let bytes: Uint8Array;
+  try { bytes = new Uint8Array(fs.readFileSync(file)); } catch { return undefined; }
+  if (bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) return readElf(bytes).object;
+  return assemble(Buffer.from(bytes).toString('utf8')).object;
+}
+
+function isElfFile(file: string): boolean {
+  try {
+    const b = fs.readFileSync(file).subarray(0, 4);
+    return b.length === 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
+  } catch { return false; }
+}
+
+/** The kernel's verdict for `p`, or why it was not asked. */
+function kernelFor(args: Args, obj: ObjectFile | undefined, elfInput: boolean, p: Program): KernelVerdict {
+  if (!obj) return { checked: false, message: 'not checked (the file could not be turned into an object)' };
+  if (args.progType) return { checked: false, message: 'not checked (--prog-type cannot be passed to bpftool)' };
+  if (!args.privileged) return { checked: false, message: 'not checked (--unprivileged: bpftool loads as root)' };
+  // `# @map` annotations are comments: the object has no map definitions for libbpf to create.
+  if (!elfInput && [...p.ldImm64Refs.values()].some((r) => r.kind === 'map')) {
+    return { checked: false, message: 'not checked (maps from annotations cannot be loaded by bpftool yet)' };
+  }
+  if (ownSectionSubprograms(p)) {
+    return { checked: false, message: 'not checked (subprograms in the program\'s own section cannot be loaded by bpftool; put them in .text)' };
+  }
+  return kernelVerdict(obj, p);
+}
+
+function kernelLine(k: KernelVerdict): string {
+  if (!k.checked) return `  kernel: ${k.message.startsWith('not checked') ? k.message : `not checked: ${k.message}`}\n`;
+  return k.accepted ? '  kernel: accepted\n' : `  kernel: rejected: ${k.message}\n`;
+}
+
 async function run(argv: string[], io: CliIo): Promise<number> {
   const args = parse(argv);
   if (typeof args === 'string') { io.err(`ebpf verify: ${args}\n${USAGE}\n`); return 2; }
@@ -65,7 +108,14 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if ('errors' in loaded) { io.err(loaded.errors.join('\n') + '\n'); return 2; }
   const mod = loaded.module;
   if (mod.programs.length === 0) { io.err(`${args.file}: error: no programs (no executable section other than .text)\n`); return 2; }
-  if (args.kernel) io.err('ebpf verify: --kernel is not available yet (needs a runtime bpf() loader); showing our verdict only\n');
+  let kernel = false;
+  if (args.kernel) {
+    const why = kernelCheckUnavailable();
+    if (why) io.err(`ebpf verify: --kernel: ${why}\n`);
+    kernel = why === undefined;
+  }
+  const obj = kernel ? objectOf(args.file) : undefined;
+  const elfInput = kernel && isElfFile(args.file);
   let rejected = false;
   const out: object[] = [];
   for (const p of mod.programs) {
@@ -75,9 +125,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const diagnostics = r.error ? [{ severity: 'error', message: r.error.message, ...position(p, r.error.insn), insn: r.error.insn,
       ...(r.error.code ? { code: r.error.code } : {}), ...(r.error.explanation ? { explanation: r.error.explanation } : {}),
       ...(r.error.hint ? { hint: r.error.hint } : {}) }] : [];
+    const k = kernel ? kernelFor(args, obj, elfInput, p) : undefined;
     if (args.json) {
       out.push({ name: p.name, section: p.section, progType: p.progType, accepted: r.accepted, insnsProcessed: r.insnsProcessed,
-        verificationTimeUsec: r.timeUsec, diagnostics });
+        verificationTimeUsec: r.timeUsec, diagnostics,
+        ...(k ? { kernel: k.checked ? { accepted: k.accepted, message: k.message } : { checked: false, message: k.message } } : {}) });
       continue;
     }
     if (args.logLevel > 0) io.out(r.log);
@@ -89,6 +141,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     } else {
       io.out(`${p.name} (${p.section}, ${p.progType}): accepted, processed ${r.insnsProcessed} insns\n`);
     }
+    if (k) io.out(`  ours:   ${r.accepted ? 'accepted' : `rejected: ${r.error?.message ?? ''}`}\n${kernelLine(k)}`);
   }
   if (args.json) io.out(JSON.stringify({ file: args.file, programs: out }, null, 2) + '\n');
   return rejected ? 1 : 0;
