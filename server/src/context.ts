@@ -13,4 +13,6 @@ export interface ServerContext {
   settings(): ServerSettings;
   guard<T>(feature: string, fallback: T, fn: () => T): T;
   log(message: string): void;
+  /** Resolves once the start-up warm-up (warmup.ts) has finished, at once when there is none. */
+  warmedUp(): Promise<void>;
 }

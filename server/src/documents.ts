@@ -7,7 +7,7 @@
  * tokens use the syntax index, which is cheap and always current.
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, buildSyntax, ensureStates, type Analysis, type SyntaxIndex, type VerifyFn } from '../../core/src/lang';
+import { analyze, buildSyntax, ensureStates, VerifyCache, type Analysis, type SyntaxIndex, type VerifyFn } from '../../core/src/lang';
 import type { ServerSettings } from './settings';
 
 interface Entry {
@@ -16,6 +16,8 @@ interface Entry {
   signal?: { cancelled: boolean };
   analysis?: { version: number; value: Analysis };
   syntax?: { version: number; value: SyntaxIndex };
+  /** Verdicts of this document's programs by instructions, so edits elsewhere skip the verifier. */
+  cache: VerifyCache;
 }
 
 export interface WorkspaceHooks {
@@ -41,7 +43,7 @@ export class Workspace {
 
   open(uri: string, languageId: string, version: number, text: string): void {
     this.close(uri);
-    this.entries.set(uri, { doc: TextDocument.create(uri, languageId, version, text) });
+    this.entries.set(uri, { doc: TextDocument.create(uri, languageId, version, text), cache: new VerifyCache() });
     this.schedule(uri, 0);
   }
 
@@ -49,6 +51,10 @@ export class Workspace {
     const e = this.entries.get(uri);
     if (!e) return;
     e.doc = TextDocument.update(e.doc, changes.map((c) => (c.range ? { range: c.range, text: c.text } : { text: c.text })), version);
+    // The analysis and syntax of the previous text can never be served again; letting them go now
+    // keeps a large document's old token arrays and models from living on into the next analysis.
+    e.analysis = undefined;
+    e.syntax = undefined;
     this.schedule(uri, this.hooks.settings().debounceMs);
   }
 
@@ -112,7 +118,7 @@ export class Workspace {
     try {
       value = analyze(e.doc.getText(), {
         fileName: fileNameOf(uri), defaultProgType: s.defaultProgramType, verifierEnabled: s.verifierEnabled,
-        unprivileged: s.unprivileged, maxInstructions: s.maxInstructions, signal, collectStates: false, timeBudgetMs: s.verifierBudgetMs,
+        unprivileged: s.unprivileged, maxInstructions: s.maxInstructions, signal, collectStates: false, timeBudgetMs: s.verifierBudgetMs, cache: e.cache,
       }, this.hooks.verify);
     } catch (err) {
       this.hooks.log(`analysis of ${uri} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);

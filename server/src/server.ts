@@ -19,12 +19,18 @@ import { registerCodeLens } from './codeLens';
 import { registerCodeActions } from './codeActions';
 import { registerCustomRequests } from './custom';
 import { defaultVerifier } from './verifier';
+import { startWarmUp, type WarmUp } from './warmup';
 
 export interface ServerOptions {
   /** The verifier to run; defaults to the embedded one. `null` turns verification off. */
   verify?: VerifyFn | null;
   /** Overrides of the settings defaults (tests use a shorter debounce). */
   settings?: Partial<ServerSettings>;
+  /**
+   * Warm the analysis code up after `initialized` (see warmup.ts); default true. The wire tests turn
+   * it off so that each test's server does only the work the test asks for.
+   */
+  warmUp?: boolean;
 }
 
 export function createServer(connection: Connection, options: ServerOptions = {}): ServerContext {
@@ -37,8 +43,10 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     analysed: (doc, a) => publishAnalysis(connection, doc, a),
     log,
   });
+  let warm: WarmUp | undefined;
   const ctx: ServerContext = {
     connection, workspace, settings: () => settings, log,
+    warmedUp: () => warm?.done ?? Promise.resolve(),
     guard<T>(feature: string, fallback: T, fn: () => T): T {
       try { return fn(); } catch (e) {
         log(`${feature} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
@@ -69,6 +77,8 @@ export function createServer(connection: Connection, options: ServerOptions = {}
       serverInfo: { name: 'ebpf-language-server', version: '0.1.0' },
     };
   });
+  connection.onInitialized(() => { if (options.warmUp !== false && !warm) warm = startWarmUp(verify, log); });
+  connection.onShutdown(() => { warm?.cancel(); });
   connection.onDidChangeConfiguration((p) => ctx.guard('configuration', undefined, () => {
     settings = readSettings(p.settings, settings);
     workspace.refreshAll();

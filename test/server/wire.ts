@@ -8,6 +8,7 @@ import { createConnection, StreamMessageReader, StreamMessageWriter } from 'vsco
 import * as rpc from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver/node';
 import { createServer, type ServerOptions } from '../../server/src/server';
+import type { ServerContext } from '../../server/src/context';
 
 export interface Wire {
   client: rpc.MessageConnection;
@@ -18,13 +19,15 @@ export interface Wire {
   initializeResult: { capabilities: Record<string, unknown>; serverInfo?: { name: string } };
   open(uri: string, text: string, version?: number): Promise<Diagnostic[]>;
   close(): void;
+  /** The server's side, for what the protocol does not show (its warm-up). */
+  server: ServerContext;
 }
 
 export async function startWire(options: ServerOptions = {}, initializationOptions: unknown = {}): Promise<Wire> {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
   const server = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-  createServer(server, { ...options, settings: { debounceMs: 20, ...options.settings } });
+  const ctx = createServer(server, { warmUp: false, ...options, settings: { debounceMs: 20, ...options.settings } });
   server.listen();
   const client = rpc.createMessageConnection(new rpc.StreamMessageReader(toClient), new rpc.StreamMessageWriter(toServer));
   const waiters: { uri: string; version?: number; resolve: (d: Diagnostic[]) => void }[] = [];
@@ -45,7 +48,7 @@ export async function startWire(options: ServerOptions = {}, initializationOptio
   const nextDiagnostics = (uri: string, version?: number): Promise<Diagnostic[]> =>
     new Promise((resolve) => { waiters.push(version === undefined ? { uri, resolve } : { uri, version, resolve }); });
   return {
-    client, notifications, nextDiagnostics, initializeResult,
+    client, notifications, nextDiagnostics, initializeResult, server: ctx,
     async open(uri, text, version = 1) {
       const d = nextDiagnostics(uri, version);
       await client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'ebpf', version, text } });

@@ -11,12 +11,14 @@
 import type { Diagnostic, SourceRange } from '../diagnostics';
 import type { ObjectFile } from '../elf/types';
 import type { MapDef, Module, Program } from '../program/model';
+import type { Token } from '../asm/lexer';
 import type { StateView, VerifyOptions, VerifyResult } from '../verifier/types';
 import { assembleModule } from '../program/assembleModule';
 import { buildSyntax, type SyntaxIndex } from './syntax';
 import { lintWarnings } from './lint';
 import { LINT } from './messages';
 import { branchDecisions } from './errorPath';
+import { verificationKey, type VerifyCache } from './verifyCache';
 
 export type VerifyFn = (prog: Program, maps: MapDef[], opts: VerifyOptions) => VerifyResult;
 
@@ -42,6 +44,11 @@ export interface AnalysisOptions {
    * that an editor stays responsive; undefined means no budget.
    */
   timeBudgetMs?: number;
+  /**
+   * Results of earlier analyses of the same document: a program whose instructions, maps and
+   * options are unchanged takes its verdict from here instead of being verified again.
+   */
+  cache?: VerifyCache;
 }
 
 export interface ProgramAnalysis {
@@ -50,6 +57,8 @@ export interface ProgramAnalysis {
   result?: VerifyResult;
   /** Set when the time budget stopped the verifier. */
   stopped?: boolean;
+  /** The program's key in `AnalysisOptions.cache`, when there is a cache. */
+  cacheKey?: string;
 }
 
 export interface Analysis {
@@ -62,7 +71,7 @@ export interface Analysis {
   options: AnalysisOptions;
   verify?: VerifyFn;
   /** How long assembly and verification took, in milliseconds (for the status bar and benches). */
-  timings: { assembleMs: number; verifyMs: number };
+  timings: { assembleMs: number; syntaxMs: number; verifyMs: number; lintMs: number };
 }
 
 // Core has no DOM or Node typings, so the high-resolution clock is looked up where runtimes put it.
@@ -70,21 +79,25 @@ const perf = (globalThis as { performance?: { now(): number } }).performance;
 const clock = (): number => (perf ? perf.now() : Date.now());
 
 export function analyze(text: string, opts: AnalysisOptions = {}, verify?: VerifyFn): Analysis {
-  const syntax = buildSyntax(text);
   const t0 = clock();
   const diagnostics: Diagnostic[] = [];
   let module: Module | undefined;
   let object: ObjectFile | undefined;
+  let tokens: Token[] | undefined;
   try {
-    const built = assembleModule(text, opts.fileName ?? 'input.s', opts.defaultProgType || undefined);
+    // The assembler keeps its tokens for the syntax index, so the text is lexed once.
+    const built = assembleModule(text, opts.fileName ?? 'input.s', opts.defaultProgType || undefined, { keepTokens: true });
     module = built.module;
     object = built.object;
+    tokens = built.tokens;
     // The builder's notes (which helper a `call name` became) are for logs, not squiggles.
     diagnostics.push(...built.diagnostics.filter((d) => d.severity !== 'info'));
   } catch (e) {
     diagnostics.push(internalError('the assembler', e));
   }
   const t1 = clock();
+  const syntax = buildSyntax(text, tokens);
+  const t1s = clock();
   const programs: ProgramAnalysis[] = [];
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
   const budget = budgetSignal(opts.signal, opts.timeBudgetMs);
@@ -92,21 +105,7 @@ export function analyze(text: string, opts: AnalysisOptions = {}, verify?: Verif
     const pa: ProgramAnalysis = { program };
     if (verify && !hasErrors && opts.verifierEnabled !== false && !opts.signal?.cancelled) {
       try {
-        const result = verify(program, module!.maps, verifyOptions({ ...opts, signal: budget.signal }, opts.collectStates !== false, 0));
-        if (budget.timedOut()) {
-          pa.stopped = true;
-          diagnostics.push({
-            code: LINT.budget.code, severity: 'info', message: LINT.budget.text(opts.timeBudgetMs ?? 0),
-            range: program.lines.find((r) => r !== undefined) ?? firstLine(), program: program.name,
-          });
-        } else {
-          pa.result = result;
-          const d = verifierDiagnostic(program, result);
-          if (d) {
-            addPath(d, pa, module!.maps, verify, opts, syntax.lines);
-            diagnostics.push(d);
-          }
-        }
+        verifyOne(pa, module!.maps, verify, opts, budget, diagnostics, syntax.lines);
       } catch (e) {
         diagnostics.push({ ...internalError('the verifier', e), program: program.name, range: program.lines.find((r) => r) ?? firstLine() });
       }
@@ -116,11 +115,47 @@ export function analyze(text: string, opts: AnalysisOptions = {}, verify?: Verif
   const t2 = clock();
   if (module) diagnostics.push(...lintWarnings(syntax, module));
   diagnostics.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
-  const out: Analysis = { syntax, programs, diagnostics, options: opts, timings: { assembleMs: t1 - t0, verifyMs: t2 - t1 } };
+  const timings = { assembleMs: t1 - t0, syntaxMs: t1s - t1, verifyMs: t2 - t1s, lintMs: clock() - t2 };
+  const out: Analysis = { syntax, programs, diagnostics, options: opts, timings };
   if (verify) out.verify = verify;
   if (module) out.module = module;
   if (object) out.object = object;
   return out;
+}
+
+/**
+ * The verdict of one program: from the cache when its instructions, maps and options are those of an
+ * earlier analysis, else from the verifier (and then remembered, unless the budget stopped it).
+ */
+function verifyOne(pa: ProgramAnalysis, maps: MapDef[], verify: VerifyFn, opts: AnalysisOptions,
+  budget: ReturnType<typeof budgetSignal>, diagnostics: Diagnostic[], lines: string[]): void {
+  const program = pa.program;
+  const cache = opts.cache;
+  const key = cache ? verificationKey(program, maps, { privileged: !opts.unprivileged, ...(opts.maxInstructions !== undefined ? { maxInsns: opts.maxInstructions } : {}) }) : undefined;
+  if (key !== undefined) pa.cacheKey = key;
+  const hit = key !== undefined ? cache!.get(key) : undefined;
+  let result: VerifyResult;
+  if (hit) {
+    result = hit.result;
+  } else {
+    result = verify(program, maps, verifyOptions({ ...opts, signal: budget.signal }, opts.collectStates !== false, 0));
+    if (budget.timedOut()) {
+      pa.stopped = true;
+      diagnostics.push({
+        code: LINT.budget.code, severity: 'info', message: LINT.budget.text(opts.timeBudgetMs ?? 0),
+        range: program.lines.find((r) => r !== undefined) ?? firstLine(), program: program.name,
+      });
+      return;
+    }
+    // A verification a newer edit cancelled ends in a cancellation error, which is no verdict.
+    if (key !== undefined && !opts.signal?.cancelled) cache!.set(key, { result });
+  }
+  pa.result = result;
+  const d = verifierDiagnostic(program, result);
+  if (d) {
+    addPath(d, pa, maps, verify, opts, lines);
+    diagnostics.push(d);
+  }
 }
 
 /**
@@ -160,7 +195,13 @@ export function ensureStates(a: Analysis): boolean {
     try {
       const budget = budgetSignal(undefined, a.options.timeBudgetMs);
       const r = a.verify(pa.program, a.module.maps, verifyOptions({ ...a.options, signal: budget.signal }, true, 0));
-      if (!budget.timedOut()) { pa.result = r; did = true; }
+      if (!budget.timedOut()) {
+        pa.result = r;
+        did = true;
+        // Later analyses of an unchanged program then come with their states at once.
+        const hit = pa.cacheKey !== undefined ? a.options.cache?.get(pa.cacheKey) : undefined;
+        if (hit) hit.result = r;
+      }
     } catch { /* the first pass already reported the failure */ }
   }
   return did;
@@ -169,10 +210,13 @@ export function ensureStates(a: Analysis): boolean {
 /** The kernel-style log of a program, verifying it again at log level 2 (logs are only read on request). */
 export function verifierLogOf(a: Analysis, pa: ProgramAnalysis): string {
   if (!a.verify || !a.module || !pa.result) return '';
+  const hit = pa.cacheKey !== undefined ? a.options.cache?.get(pa.cacheKey) : undefined;
+  if (hit?.pathLog !== undefined) return hit.pathLog;
   try {
     // An explicit request may take longer than the as-you-type budget, within reason.
     const budget = budgetSignal(undefined, a.options.timeBudgetMs === undefined ? undefined : a.options.timeBudgetMs * 5);
     const log = a.verify(pa.program, a.module.maps, verifyOptions({ ...a.options, signal: budget.signal }, false, 2)).log;
+    if (hit && !budget.timedOut()) hit.pathLog = log;
     return budget.timedOut() ? `${log}\n; the log stops here: it took longer than the time budget` : log;
   } catch (e) {
     return `internal error in the verifier: ${e instanceof Error ? e.message : String(e)}`;
@@ -194,12 +238,16 @@ function internalError(what: string, e: unknown): Diagnostic {
  */
 function addPath(d: Diagnostic, pa: ProgramAnalysis, maps: MapDef[], verify: VerifyFn, opts: AnalysisOptions, lines: string[]): void {
   if (d.related || !pa.result?.error) return;
-  const budget = budgetSignal(undefined, opts.timeBudgetMs);
-  let log: string;
-  try {
-    log = verify(pa.program, maps, verifyOptions({ ...opts, signal: budget.signal }, false, 2)).log;
-  } catch { return; }
-  if (budget.timedOut()) return;
+  const hit = pa.cacheKey !== undefined ? opts.cache?.get(pa.cacheKey) : undefined;
+  let log = hit?.pathLog;
+  if (log === undefined) {
+    const budget = budgetSignal(undefined, opts.timeBudgetMs);
+    try {
+      log = verify(pa.program, maps, verifyOptions({ ...opts, signal: budget.signal }, false, 2)).log;
+    } catch { return; }
+    if (budget.timedOut()) return;
+    if (hit) hit.pathLog = log;
+  }
   const related = [];
   for (const b of branchDecisions(log, pa.result.error.insn, pa.program.insns)) {
     const r = pa.program.lines[b.insn];

@@ -12,6 +12,7 @@ export * from './format';
 export * from './codeLens';
 export * from './codeActions';
 export * from './verifierLog';
+export { VerifyCache, verificationKey, type CachedVerification } from './verifyCache';
 export * from './stateWords';
 export { LINT } from './messages';
 export { reachableSlots } from './lint';

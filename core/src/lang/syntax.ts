@@ -62,9 +62,23 @@ export function tokRange(t: Token): SourceRange {
 
 const SECTION_DIRECTIVES: Record<string, string> = { '.text': '.text', '.data': '.data', '.bss': '.bss', '.rodata': '.rodata' };
 
-export function buildSyntax(text: string): SyntaxIndex {
-  const { tokens, annotations } = lex(text);
+/**
+ * The index of a text. `lexed` takes the tokens the assembler already produced for the same text
+ * (`assemble(text, { keepTokens: true }).tokens`), so an analysis lexes the document once.
+ */
+export function buildSyntax(text: string, lexed?: Token[]): SyntaxIndex {
   const lines = text.split('\n');
+  const comments = scanComments(text);
+  let tokens: Token[];
+  let annotations: CommentAnnotation[];
+  // Tokens that stop short of the end of input (an assembler that gave up early) are not used.
+  const last = lexed?.[lexed.length - 1];
+  if (lexed && last?.kind === 'eos' && last.text === '') {
+    tokens = lexed;
+    annotations = annotationsOf(comments, lines);
+  } else {
+    ({ tokens, annotations } = lex(text));
+  }
   const stmts: Stmt[] = [];
   const defs = new Map<string, NameDef>();
   const uses = new Map<string, SourceRange[]>();
@@ -135,7 +149,24 @@ export function buildSyntax(text: string): SyntaxIndex {
     const next = sections[k + 1];
     sections[k]!.endLine = next ? next.line - 1 : lines.length;
   }
-  return { text, lines, tokens, stmts, comments: scanComments(text), annotations, defs, uses, sections, functionNames };
+  return { text, lines, tokens, stmts, comments, annotations, defs, uses, sections, functionNames };
+}
+
+/**
+ * The lexer's annotations, found again among the comments: a `#` comment alone on its line whose
+ * text starts with `@` (after blanks), with the column of the `@` and trailing blanks dropped.
+ */
+function annotationsOf(comments: Comment[], lines: string[]): CommentAnnotation[] {
+  const out: CommentAnnotation[] = [];
+  for (const c of comments) {
+    if (c.block || c.text.charCodeAt(0) !== 35) continue;
+    const body = c.text.slice(1);
+    const trimmed = body.trimStart();
+    if (!trimmed.startsWith('@')) continue;
+    if ((lines[c.line - 1] ?? '').slice(0, c.column - 1).trim() !== '') continue;
+    out.push({ text: trimmed.trimEnd(), line: c.line, column: c.column + 1 + (body.length - trimmed.length) });
+  }
+  return out;
 }
 
 /** The token under a position (the one whose range contains it, or ends right at it). */
