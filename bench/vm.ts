@@ -126,27 +126,51 @@ export const bench: BenchModule = {
   },
 };
 
-/** The full robustness sweep: random programs through both tiers; counts exceptions and disagreements. */
+/** The sweep's base seed; program i is generated from its own seed, sweepSeed(i), so one can be replayed alone. */
+const SWEEP_SEED = 20261122;
+
+export function sweepSeed(i: number): number {
+  return (SWEEP_SEED + Math.imul(i, 0x9e3779b9)) >>> 0;
+}
+
+/** Program i of the sweep, from its own seed: even i are random bytes, odd i structured programs. */
+export function sweepProgram(i: number): Parameters<typeof Vm.load>[0] {
+  const r = rng(sweepSeed(i));
+  if (i % 2 === 0) return rawFromBytes(new Uint8Array(8 * (1 + Math.floor(r() * 16))).map(() => Math.floor(r() * 256)));
+  return { insns: structuredProgram(r), progType: (['raw', 'socket_filter', 'xdp', 'sched_cls'] as const)[(i >> 1) % 4] };
+}
+
+/** The name and both values of the first field on which two run summaries differ. */
+function firstDifference(a: Record<string, unknown>, b: Record<string, unknown>): string {
+  for (const k of Object.keys(a)) {
+    const x = JSON.stringify(a[k]), y = JSON.stringify(b[k]);
+    if (x !== y) return `${k}: interp ${x}, fast ${y}`;
+  }
+  return 'no field differs';
+}
+
+/**
+ * The full robustness sweep: random programs through both tiers; counts exceptions and disagreements
+ * and prints the index, seed and first differing field of each disagreement (at most ten).
+ */
 function fuzz(h: Harness, count: number): void {
-  const r = rng(20261122);
   const mem = new Uint8Array(64).map((_, i) => i * 7);
   let thrown = 0, disagree = 0, faults = 0;
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < count; i++) {
-    let prog;
-    if (i % 2 === 0) {
-      const bytes = new Uint8Array(8 * (1 + Math.floor(r() * 16))).map(() => Math.floor(r() * 256));
-      prog = rawFromBytes(bytes);
-    } else prog = { insns: structuredProgram(r), progType: (['raw', 'socket_filter', 'xdp', 'sched_cls'] as const)[(i >> 1) % 4] };
     try {
+      const prog = sweepProgram(i);
       const a = Vm.load(prog, { data: new Uint8Array(mem), limit: 2000 });
       const b = Vm.load(prog, { data: new Uint8Array(mem), limit: 2000 });
       if ('error' in a || 'error' in b) continue;
       const ra = a.run('interp'), rb = b.run('fast');
       if (ra.fault) faults++;
-      if (JSON.stringify(summary(ra)) !== JSON.stringify(summary(rb))) disagree++;
-    } catch {
-      thrown++;
+      const sa = summary(ra), sb = summary(rb);
+      if (JSON.stringify(sa) !== JSON.stringify(sb)) {
+        if (++disagree <= 10) h.note(`vm robustness: program ${i} (seed ${sweepSeed(i)}) disagrees on ${firstDifference(sa, sb)}`);
+      }
+    } catch (e) {
+      if (++thrown <= 10) h.note(`vm robustness: program ${i} (seed ${sweepSeed(i)}) threw ${(e as Error).message}`);
     }
   }
   const s = Number(process.hrtime.bigint() - t0) / 1e9;

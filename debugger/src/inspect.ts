@@ -8,6 +8,7 @@
 import type { Machine } from '../../core/src/vm/machine';
 import { MAP_TAG, FUNC_TAG, REGION_TAG, OFFSET_BIAS, type Region } from '../../core/src/vm/memory';
 import { ctxLayoutFor } from '../../core/src/data/ctx';
+import { W } from '../../core/src/vm/alu64';
 import { evaluate, numeric } from './expr';
 import type { EbpfRuntime } from './runtime';
 import { encodeValue } from './setup';
@@ -127,9 +128,11 @@ export function contextFields(rt: EbpfRuntime): VarNode[] {
   for (const f of layout.fields) {
     if (f.readable === false || f.offset + f.size > ctx.bytes.length) continue;
     const off = f.offset;
-    const ptr = ctx.ptrFields?.get(off);
+    const ptr = ctx.ptrFields?.[off];
     if (ptr !== undefined) {
-      const [lo, hi] = ptr();
+      // A pointer field's getter returns the low half and leaves the high half in the VM's scratch.
+      const lo = ptr();
+      const hi = W.hi;
       out.push({ name: f.name, value: m.mem.describe(lo, hi), type: 'pointer', memoryReference: hex((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)) });
       continue;
     }

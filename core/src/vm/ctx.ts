@@ -7,7 +7,8 @@
  * pointers (data, data_end, data_meta) read as pointers into the packet region.
  */
 import type { Machine, PacketInfo } from './machine';
-import { Memory, type Region } from './memory';
+import { Memory, REGION_TAG, type Region } from './memory';
+import { W } from './alu64';
 
 export const XDP_HEADROOM = 256;
 /** Bytes the kernel's XDP test run keeps after the data for skb_shared_info. */
@@ -36,12 +37,24 @@ export type CtxInput = Record<string, number | number[] | string>;
 export interface ContextSetup {
   /** The bytes BPF_PROG_TEST_RUN would return as data_out, read after the run. */
   dataOut(): Uint8Array;
-  /** Puts the packet, the context and r1/r2 back as they were before the run (a `repeat`). */
-  reset(): void;
+  /**
+   * Puts the packet, the context and r1/r2 back as they were before the run (a `repeat`). When
+   * `written` is false nothing can have changed the bytes, and only the bounds and registers are reset.
+   */
+  reset(written: boolean): void;
 }
 
-function ptrField(p: PacketInfo, which: 'data' | 'end' | 'meta'): () => [number, number] {
-  return () => Memory.ptr(p.region, p[which]);
+function ptrField(p: PacketInfo, which: 'data' | 'end' | 'meta'): () => number {
+  return () => { W.hi = REGION_TAG + p.region.id; return Memory.ptrLo(p[which]); };
+}
+
+/** The pointer fields as an array indexed by offset, undefined elsewhere. */
+function fieldTable(fields: [number, () => number][]): ((() => number) | undefined)[] {
+  const out: ((() => number) | undefined)[] = [];
+  const last = Math.max(...fields.map(([o]) => o));
+  for (let o = 0; o <= last; o++) out.push(undefined);
+  for (const [o, f] of fields) out[o] = f;
+  return out;
 }
 
 function applyFields(ctx: Region, fields: Record<string, number>, input: CtxInput | undefined): string | undefined {
@@ -84,7 +97,7 @@ export function setupContext(m: Machine, progType: string, data: Uint8Array | un
     syncPacketWindow(p);
     m.packet = p;
     const ctx = mem.add('ctx', 'ctx', '__sk_buff', new Uint8Array(SKB_SIZE), true);
-    ctx.ptrFields = new Map([[76, ptrField(p, 'data')], [80, ptrField(p, 'end')], [140, ptrField(p, 'meta')]]);
+    ctx.ptrFields = fieldTable([[76, ptrField(p, 'data')], [80, ptrField(p, 'end')], [140, ptrField(p, 'meta')]]);
     const dv = ctx.dv;
     dv.setUint32(0, buf.length - dataOff, true);
     dv.setUint32(4, pktType(buf), true);
@@ -103,11 +116,10 @@ export function setupContext(m: Machine, progType: string, data: Uint8Array | un
         if (!l2) out.fill(0, 0, ETH_HLEN);
         return out;
       },
-      reset: () => {
-        buf.set(bytes);
+      reset: (written) => {
+        if (written) { buf.set(bytes); ctx.bytes.set(ctxInit); }
         p.meta = p.data = dataOff; p.end = buf.length;
         syncPacketWindow(p);
-        ctx.bytes.set(ctxInit);
         m.L[1] = c[0]; m.H[1] = c[1];
       },
     };
@@ -124,7 +136,7 @@ export function setupContext(m: Machine, progType: string, data: Uint8Array | un
     const ctx = mem.add('ctx', 'ctx', 'xdp_md', new Uint8Array(XDP_MD_SIZE), false);
     // The test run receives on the loopback device.
     ctx.dv.setUint32(12, 1, true);
-    ctx.ptrFields = new Map([[0, ptrField(p, 'data')], [4, ptrField(p, 'end')], [8, ptrField(p, 'meta')]]);
+    ctx.ptrFields = fieldTable([[0, ptrField(p, 'data')], [4, ptrField(p, 'end')], [8, ptrField(p, 'meta')]]);
     const err = applyFields(ctx, XDP_FIELDS, ctxIn);
     if (err) return err;
     m.ctxRegion = ctx;
@@ -132,10 +144,9 @@ export function setupContext(m: Machine, progType: string, data: Uint8Array | un
     m.L[1] = c[0]; m.H[1] = c[1];
     return {
       dataOut: () => p.region.bytes.slice(p.meta, p.end),
-      reset: () => {
+      reset: (written) => {
         // Bytes after the packet need no clearing: xdp_adjust_tail zeroes whatever it grows into.
-        buf.fill(0, 0, XDP_HEADROOM);
-        buf.set(bytes, XDP_HEADROOM);
+        if (written) { buf.fill(0, 0, XDP_HEADROOM); buf.set(bytes, XDP_HEADROOM); }
         p.meta = p.data = XDP_HEADROOM; p.end = XDP_HEADROOM + bytes.length;
         syncPacketWindow(p);
         m.L[1] = c[0]; m.H[1] = c[1];
@@ -156,8 +167,8 @@ export function setupContext(m: Machine, progType: string, data: Uint8Array | un
   const r1: [number, number] = [m.L[1]!, m.H[1]!];
   return {
     dataOut: () => region.bytes.slice(),
-    reset: () => {
-      buf.set(bytes);
+    reset: (written) => {
+      if (written) buf.set(bytes);
       m.L[1] = r1[0]; m.H[1] = r1[1]; m.L[2] = buf.length; m.H[2] = 0;
     },
   };

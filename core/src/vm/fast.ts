@@ -2,7 +2,8 @@
  * The fast tier: a program compiled to one JavaScript function (through `new Function`) whose
  * registers are local variables holding 32-bit halves. Basic blocks become cases of a `switch (pc)`
  * that fall through into each other, a block that jumps back to its own start becomes an inner loop,
- * and the instruction count is added once per block. Everything uncommon (the instruction limit
+ * as does a loop of several blocks entered only at its head (a loop region, see blocks.ts), and the
+ * instruction count is added once per block. Everything uncommon (the instruction limit
  * within a block, an undecodable slot, a computed call into the middle of a block, a kernel function
  * call) hands the machine over to the stepping interpreter at exactly that instruction, so the
  * results, counts and faults of the two tiers are identical by construction.
@@ -13,6 +14,8 @@ import * as alu from './alu64';
 import { atomic32, atomic64, ldAbs } from './ops';
 import { asFault, VmFault } from './fault';
 import { interpret } from './interp';
+import { Memory } from './memory';
+import { blockSpans, loopRegions, isTerminator, isCondJump } from './blocks';
 
 /** What a compiled function returns: finished (exit or callback return), or continue in the interpreter. */
 export const FAST_DONE = 0;
@@ -31,16 +34,6 @@ const ALL = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 const spillAll = ALL.map((r) => `L[${r}]=l${r};H[${r}]=h${r};`).join('');
 const spill = (rs: number[]): string => rs.map((r) => `L[${r}]=l${r};H[${r}]=h${r};`).join('');
 const reload = (rs: number[]): string => rs.map((r) => `l${r}=L[${r}];h${r}=H[${r}];`).join('');
-
-function isTerminator(o: number): boolean {
-  return (o >= Op.JA && o <= Op.JSLE32_REG) || o === Op.EXIT || o === Op.CALL_LOCAL || o === Op.CALLX ||
-    o === Op.MAY_GOTO || o === Op.INVALID || o === Op.LDIMM64_HI || o === Op.CALL_KFUNC || o === Op.CALL_HELPER ||
-    (o >= Op.LDABSB && o <= Op.LDINDW);
-}
-
-function isCondJump(o: number): boolean {
-  return o >= Op.JEQ64_IMM && o <= Op.JSLE32_REG;
-}
 
 /** The jump condition of a conditional jump at `pc`, as a JavaScript expression. */
 function condition(code: Code, pc: number): string {
@@ -85,6 +78,22 @@ function condition(code: Code, pc: number): string {
   }
 }
 
+/**
+ * A 64-bit shift by a constant, open-coded: the shift count is known when compiling, so the case of
+ * lsh64/rsh64/arsh64 it would take is chosen here and the call (and its W.hi round trip) disappears.
+ */
+function constShift(kind: 'lsh' | 'rsh' | 'arsh', k: number, dl: string, dh: string): string {
+  if (k === 0) return '';
+  if (k < 32) {
+    if (kind === 'lsh') return `${dh}=(${dh}<<${k})|(${dl}>>>${32 - k});${dl}<<=${k};`;
+    const hiOp = kind === 'rsh' ? '>>>' : '>>';
+    return `${dl}=(${dl}>>>${k})|(${dh}<<${32 - k});${dh}=(${dh}${hiOp}${k})|0;`;
+  }
+  if (kind === 'lsh') return `${dh}=${dl}<<${k - 32};${dl}=0;`;
+  if (kind === 'rsh') return `${dl}=(${dh}>>>${k - 32})|0;${dh}=0;`;
+  return `${dl}=${dh}>>${k - 32};${dh}>>=31;`;
+}
+
 /** Straight-line JavaScript for one non-terminating instruction. */
 function straight(code: Code, pc: number, before: number): string {
   const o = code.op[pc]!;
@@ -120,11 +129,11 @@ function straight(code: Code, pc: number, before: number): string {
     case Op.XOR64_REG: return `${dl}^=${sl};${dh}^=${sh};`;
     case Op.MOV64_IMM: return `${dl}=${IM};${dh}=${IH};`;
     case Op.MOV64_REG: return d === s ? '' : `${dl}=${sl};${dh}=${sh};`;
-    case Op.LSH64_IMM: return sh64('lsh64', String(imm & 63));
+    case Op.LSH64_IMM: return constShift('lsh', imm & 63, dl, dh);
     case Op.LSH64_REG: return sh64('lsh64', `(${sl}&63)`);
-    case Op.RSH64_IMM: return sh64('rsh64', String(imm & 63));
+    case Op.RSH64_IMM: return constShift('rsh', imm & 63, dl, dh);
     case Op.RSH64_REG: return sh64('rsh64', `(${sl}&63)`);
-    case Op.ARSH64_IMM: return sh64('arsh64', String(imm & 63));
+    case Op.ARSH64_IMM: return constShift('arsh', imm & 63, dl, dh);
     case Op.ARSH64_REG: return sh64('arsh64', `(${sl}&63)`);
     case Op.NEG64: return `${dh}=(~${dh}+(${dl}===0?1:0))|0;${dl}=-${dl}|0;`;
     case Op.ADD32_IMM: return `${dl}=(${dl}+${IM})|0;${z}`;
@@ -203,7 +212,10 @@ function straight(code: Code, pc: number, before: number): string {
  * comparison of the high half and a window check; a miss calls the checked Memory method, which
  * raises the fault if there is one, and then caches the region. Regions whose loads are special
  * (context pointer fields) or that can be released are never cached, and helper calls (the only
- * thing that moves a window or releases a region) empty the cache.
+ * thing that moves a window or releases a region) empty the cache. Emptying means pointing both
+ * entries at NOREG, whose window is empty, and never resetting only the tags: every 32-bit value is
+ * a possible high half (a sign-extended scalar has 0xffffffff there), so a tag alone cannot mark an
+ * entry unused, and a stale region with a matching tag would let a non-pointer read real memory.
  */
 function readExpr(R: string, size: number, hiDst?: string): string {
   switch (size) {
@@ -252,12 +264,15 @@ export function compileFast(code: Code): FastFn {
   const target = new Uint8Array(n + 1);
   leader[0] = 1;
   target[0] = 1;
-  const mark = (t: number): void => { if (t >= 0 && t < n) { leader[t] = 1; target[t] = 1; } };
+  // Targets entered other than by a jump (the entry, calls, returns, callbacks) are `entered`.
+  const entered = new Uint8Array(n + 1);
+  entered[0] = 1;
+  const mark = (t: number, jump = false): void => { if (t >= 0 && t < n) { leader[t] = 1; target[t] = 1; if (!jump) entered[t] = 1; } };
   for (let pc = 0; pc < n; pc++) {
     const o = code.op[pc]!;
     const next = o === Op.LDIMM64 ? pc + 2 : pc + 1;
     if (isTerminator(o) && next <= n) leader[next] = 1;
-    if (o === Op.JA || isCondJump(o) || o === Op.MAY_GOTO) mark(pc + code.off[pc]! + 1);
+    if (o === Op.JA || isCondJump(o) || o === Op.MAY_GOTO) mark(pc + code.off[pc]! + 1, true);
     if (o === Op.CALL_LOCAL) mark(pc + code.imm[pc]! + 1);
     if (o === Op.CALL_LOCAL || o === Op.CALLX) mark(next);
     if (o === Op.LDIMM64 && code.immHi[pc] === 0xfd) mark(code.imm[pc]!);
@@ -267,19 +282,12 @@ export function compileFast(code: Code): FastFn {
   // Per slot: how much to subtract from n (which already counts the whole block) for the count before the slot.
   const beforeOf = new Int32Array(n + 1);
   const blocks: { start: number; len: number; body: string; selfLoop: boolean }[] = [];
-  let pc = 0;
-  while (pc < n) {
-    const start = pc;
-    // Collect the block: slots up to and including the first terminator, or up to the next leader.
-    const slots: number[] = [];
-    let end = pc;
-    for (;;) {
-      slots.push(end);
-      const o = code.op[end]!;
-      const next = o === Op.LDIMM64 ? end + 2 : end + 1;
-      if (isTerminator(o) || next >= n || leader[next] === 1) { end = next; break; }
-      end = next;
-    }
+  const spans = blockSpans(code, leader);
+  const { regionOf, inner, opens } = loopRegions(code, spans, target, entered);
+  spans.forEach(({ start, slots, end }, bi) => {
+    // Inside a loop region, a jump back to its head continues the region's own loop (no dispatch).
+    const head = regionOf[bi]!;
+    const lastOfRegion = head >= 0 && (bi + 1 >= spans.length || regionOf[bi + 1] !== head);
     const len = slots.length;
     const last = slots[len - 1]!;
     const lastOp = code.op[last]!;
@@ -291,13 +299,14 @@ export function compileFast(code: Code): FastFn {
       const o = code.op[s]!;
       if (!isTerminator(o)) { body += straight(code, s, before); return; }
       const fall = o === Op.LDIMM64 ? s + 2 : s + 1;
-      const jumpTo = (t: number): string => `pc=${t};continue;`;
+      const jumpTo = (t: number): string => (head >= 0 && t === head ? `pc=${t};continue R${t};`
+        : head >= 0 && inner.has(t) ? `pc=${t};break F${t};` : `pc=${t};continue D;`);
       switch (o) {
         case Op.JA: body += jumpTo(s + code.off[s]! + 1); break;
         case Op.MAY_GOTO: body += `if(m.mayGoto>0){m.mayGoto--;}else{${jumpTo(s + code.off[s]! + 1)}}pc=${fall};`; break;
         case Op.EXIT:
           body += `if(m.frames.length-1<=stopDepth){${spillAll}m.pc=${s};m.count=n;if(stopDepth>0){m.popFrame();}else{m.finished=true;}return ${FAST_DONE};}`;
-          body += `${spill([6, 7, 8, 9, 10])}pc=m.popFrame();${reload([6, 7, 8, 9, 10])}continue;`;
+          body += `${spill([6, 7, 8, 9, 10])}pc=m.popFrame();${reload([6, 7, 8, 9, 10])}continue D;`;
           break;
         case Op.CALL_LOCAL:
           body += `${spill([6, 7, 8, 9, 10])}m.pushFrame(${fall},${s});${reload([10])}${jumpTo(s + code.imm[s]! + 1)}`;
@@ -305,14 +314,14 @@ export function compileFast(code: Code): FastFn {
         case Op.CALLX: {
           const d = code.dst[s]!;
           body += `if(h${d}===0){${spillAll}m.pc=${s};m.count=n-${before - 1};m.helpers.call(m,l${d},${s});` +
-            `if(m.tailCallPending){return ${FAST_DEOPT};}n=m.count+${before - 1};l0=L[0];h0=H[0];CH=-1;CH2=-1;pc=${fall};continue;}`;
+            `if(m.tailCallPending){return ${FAST_DEOPT};}n=m.count+${before - 1};l0=L[0];h0=H[0];CR=NOREG;CR2=NOREG;pc=${fall};continue D;}`;
           body += `${spill([6, 7, 8, 9, 10])}t=m.funcSlot(l${d},h${d},${s});m.pushFrame(${fall},${s});${reload([10])}pc=t;` +
-            `if(CK[t]!==1){${spillAll}m.pc=t;m.count=n;return ${FAST_DEOPT};}continue;`;
+            `if(CK[t]!==1){${spillAll}m.pc=t;m.count=n;return ${FAST_DEOPT};}continue D;`;
           break;
         }
         case Op.CALL_HELPER:
           body += `${spillAll}m.pc=${s};m.count=n-${before - 1};m.helpers.call(m,${code.imm[s]},${s});` +
-            `if(m.tailCallPending){return ${FAST_DEOPT};}n=m.count+${before - 1};l0=L[0];h0=H[0];CH=-1;CH2=-1;pc=${fall};`;
+            `if(m.tailCallPending){return ${FAST_DEOPT};}n=m.count+${before - 1};l0=L[0];h0=H[0];CR=NOREG;CR2=NOREG;pc=${fall};`;
           break;
         case Op.LDABSB: case Op.LDABSH: case Op.LDABSW: case Op.LDINDB: case Op.LDINDH: case Op.LDINDW: {
           const ind = o >= Op.LDINDB;
@@ -326,14 +335,16 @@ export function compileFast(code: Code): FastFn {
             const t = s + code.off[s]! + 1;
             if (selfLoop) body += `if(${condition(code, s)})continue;pc=${fall};break;`;
             else body += `if(${condition(code, s)}){${jumpTo(t)}}pc=${fall};`;
+            // The last block of a region leaves its loop when the backward jump is not taken.
+            if (head >= 0 && t === head && lastOfRegion) body += `break R${t};`;
           } else body += deopt(s, before);
       }
     });
     // A block that runs off the end of the program must say where it went, or the switch would re-enter it.
     if (!isTerminator(lastOp) && end >= n) body += `pc=${end};`;
     blocks.push({ start, len, body, selfLoop });
-    pc = end;
-  }
+  });
+  let open = -1;
   blocks.forEach((b, i) => {
     let check = '';
     if (target[b.start] === 1) {
@@ -342,8 +353,16 @@ export function compileFast(code: Code): FastFn {
       check = `if(n+${chain}>limit){${spillAll}m.pc=${b.start};m.count=n;return ${FAST_DEOPT};}`;
     }
     const head = `${check}n+=${b.len};`;
-    if (b.selfLoop) parts.push(`case ${b.start}:for(;;){${head}${b.body}}`);
+    const region = regionOf[i]!;
+    // Forward jumps inside a region leave a labelled block that ends just before their target.
+    const labels = (opens.get(i) ?? []).map((x) => `F${x}:{`).join('');
+    const closes = inner.has(b.start) ? '}' : '';
+    if (region >= 0 && region !== b.start) { parts.push(`${closes}${labels}${head}${b.body}`); }
+    else if (region === b.start) { parts.push(`case ${b.start}:R${b.start}:for(;;){${labels}${head}${b.body}`); open = region; }
+    else if (b.selfLoop) parts.push(`case ${b.start}:for(;;){${head}${b.body}}`);
     else parts.push(`case ${b.start}:${head}${b.body}`);
+    // Close the region's loop after its last block.
+    if (open >= 0 && (i + 1 >= blocks.length || regionOf[i + 1] !== open)) { parts[parts.length - 1] += '}'; open = -1; }
   });
   const src = `
 return function fast(m, stopDepth) {
@@ -352,7 +371,7 @@ return function fast(m, stopDepth) {
   if (CK[m.pc] !== 1) return ${FAST_DEOPT};
   let pc = m.pc, n = m.count, t = 0, a = 0, b = 0, q = NOREG, CR = NOREG, CR2 = NOREG, CH = -1, CH2 = -1;
   try {
-    for (;;) {
+    D: for (;;) {
       switch (pc) {
         ${parts.join('\n        ')}
         default: ${spillAll}m.pc=pc;m.count=n;return ${FAST_DEOPT};
@@ -374,8 +393,12 @@ return function fast(m, stopDepth) {
   return fn;
 }
 
-/** The region the cache starts with: an empty window, so the first access always misses. */
-const NOREG = { start: 0, end: 0, bytes: new Uint8Array(0), dv: new DataView(new ArrayBuffer(0)), writable: false, kind: 'scratch', ptrFields: undefined };
+/**
+ * The region the cache starts with: an empty window, so the first access always misses. It is made
+ * by Memory.add like every real region, so that the compiled code's property reads of the cached
+ * region see one object shape and stay monomorphic.
+ */
+const NOREG = new Memory().add('scratch', '', 'no region', new Uint8Array(0), false);
 
 const cache = new WeakMap<Code, FastFn>();
 /**

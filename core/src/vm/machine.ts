@@ -103,9 +103,10 @@ export class Machine {
 
   /** One frame, r10 at the top of its stack. */
   resetFrames(): void {
-    this.frames.length = 0;
     const stack = this.stackFor(0);
     this.rootFrame ??= { returnPc: -2, callSlot: -1, saved: new Int32Array(10), stack };
+    // Popping is cheaper than setting the length, and a finished run has only the root frame left.
+    while (this.frames.length > 0) this.frames.pop();
     this.frames.push(this.rootFrame);
     this.setFp(stack);
   }

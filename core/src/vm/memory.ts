@@ -35,8 +35,12 @@ export interface Region {
   /** The offset printed as +0 (the frame pointer for a stack, data for a packet). */
   base: number;
   writable: boolean;
-  /** Context fields that read as pointers (32-bit loads at these offsets give a 64-bit pointer). */
-  ptrFields?: Map<number, () => [number, number]>;
+  /**
+   * Context fields that read as pointers (32-bit loads at these offsets give a 64-bit pointer): each
+   * returns the low half and leaves the high half in W.hi, so a load allocates nothing. Indexed by
+   * offset (an array, not a Map: the lookup is on every context load).
+   */
+  ptrFields: ((() => number) | undefined)[] | undefined;
   /** False once the region is released (a submitted ringbuf record, a deleted map element). */
   live: boolean;
 }
@@ -50,7 +54,7 @@ export class Memory {
     const r: Region = {
       id: this.regions.length, kind, name, what, bytes,
       dv: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-      start, end, base, writable, live: true,
+      start, end, base, writable, ptrFields: undefined, live: true,
     };
     this.regions.push(r);
     return r;
@@ -79,8 +83,8 @@ export class Memory {
     const o = nl ^ OFFSET_BIAS;
     if (r === undefined || o < r.start || o + size > r.end || !r.live) throw this.accessFault('read', nl, nh, size, slot);
     if (r.ptrFields !== undefined) {
-      const f = r.ptrFields.get(o);
-      if (f !== undefined && size === 4) { const p = f(); W.hi = p[1]; return p[0]; }
+      const f = r.ptrFields[o];
+      if (f !== undefined && size === 4) return f();
     }
     switch (size) {
       case 1: W.hi = 0; return r.bytes[o]!;
@@ -98,7 +102,7 @@ export class Memory {
     const r = this.regions[(nh - REGION_TAG) >>> 0];
     const o = nl ^ OFFSET_BIAS;
     if (r === undefined || o < r.start || o + size > r.end || !r.live) throw this.accessFault('write', nl, nh, size, slot);
-    if (!r.writable || (r.ptrFields !== undefined && r.ptrFields.has(o))) {
+    if (!r.writable || (r.ptrFields !== undefined && r.ptrFields[o] !== undefined)) {
       throw new VmFault('read-only', slot, `invalid write of ${size} bytes at ${this.describe(nl, nh)} (${r.what} is read-only${r.writable ? ' there' : ''})`);
     }
     switch (size) {

@@ -6,7 +6,7 @@
  */
 import type { Insn } from '../isa/insn';
 import type { MapDef, Module, Program } from '../program/model';
-import { buildCode, type Code } from './code';
+import { buildCode, Op, type Code } from './code';
 import { Machine, MAY_GOTO_BUDGET, type MachineEnv, type Frame } from './machine';
 import { Memory, MAP_TAG, FUNC_TAG, type Region } from './memory';
 import { VmMap, u32 } from './maps';
@@ -62,12 +62,20 @@ export class Vm {
   readonly program: Program | undefined;
 
   private readonly entry: number;
+  /**
+   * True when no program of the module can write memory (no store, atomic or call that could reach
+   * a helper): a reset then need not copy the packet back, which is most of a short program's run.
+   */
+  private readonly readOnly: boolean;
+  /** Set when the debugger wrote memory, so the next reset restores the input even so. */
+  private written = false;
 
   private constructor(machine: Machine, setup: ContextSetup, program: Program | undefined) {
     this.machine = machine;
     this.entry = machine.progIndex;
     this.setup = setup;
     this.program = program;
+    this.readOnly = machine.programs.every(codeIsReadOnly);
   }
 
   /** Loads program `index` of a module, or a raw program. Returns an error message for bad input. */
@@ -128,13 +136,16 @@ export class Vm {
    */
   reset(): void {
     const m = this.machine;
-    m.L.fill(0); m.H.fill(0);
+    // A loop, not fill(): for eleven elements the builtin's call costs more than the stores.
+    const L = m.L, H = m.H;
+    for (let i = 0; i < 11; i++) { L[i] = 0; H[i] = 0; }
     m.code = m.programs[this.entry]!;
     m.progIndex = this.entry;
     m.pc = 0; m.count = 0; m.finished = false; m.fault = undefined;
     m.tailCalls = 0; m.tailCallPending = false; m.mayGoto = MAY_GOTO_BUDGET;
     m.resetFrames();
-    this.setup.reset();
+    this.setup.reset(!this.readOnly || this.written);
+    this.written = false;
   }
 
   /** Runs to the end in the fast tier (default) or the stepping interpreter. */
@@ -199,6 +210,7 @@ export class Vm {
 
   writeMemory(address: bigint, data: Uint8Array): string | undefined {
     const lo = Number(BigInt.asIntN(32, address)), hi = Number(BigInt.asIntN(32, address >> 32n));
+    this.written = true;
     try { this.machine.mem.write(lo, hi, data, -1); return undefined; } catch (e) { return (e as Error).message; }
   }
 
@@ -229,10 +241,18 @@ export class Vm {
   }
 }
 
+/** True when the code has no instruction that can write memory (stores, atomics, helper or indirect calls). */
+function codeIsReadOnly(code: Code): boolean {
+  for (let pc = 0; pc < code.length; pc++) {
+    const o = code.op[pc]!;
+    if ((o >= Op.STB && o <= Op.ATOMIC_CMPXCHG_DW) || o === Op.CALL_HELPER || o === Op.CALL_KFUNC || o === Op.CALLX) return false;
+  }
+  return true;
+}
+
 /** A run's result; the data out is copied on first use, since a benchmark or a debugger step rarely reads it. */
 class Result implements VmResult {
   readonly r0: [number, number];
-  readonly retval: string;
   readonly insns: number;
   readonly fault?: { kind: VmFault['kind']; slot: number; message: string };
   readonly printk: string[];
@@ -241,13 +261,20 @@ class Result implements VmResult {
 
   constructor(private readonly m: Machine, private readonly setup: ContextSetup) {
     this.r0 = [m.L[0]!, m.H[0]!];
-    this.retval = m.retvalHex();
     this.insns = m.count;
     const f = m.fault;
     if (f) this.fault = { kind: f.kind, slot: f.slot, message: f.message };
     this.printk = m.printk;
     this.perfEvents = m.perfEvents;
   }
+
+  /** r0 as unsigned hex, formatted on first use: a benchmark's repeated runs never read it. */
+  get retval(): string {
+    const hi = this.r0[1] >>> 0, lo = this.r0[0] >>> 0;
+    return (this.hex ??= '0x' + (hi === 0 ? lo.toString(16) : hi.toString(16) + lo.toString(16).padStart(8, '0')));
+  }
+
+  private hex: string | undefined;
 
   get dataOut(): Uint8Array {
     return (this.data ??= this.setup.dataOut());
