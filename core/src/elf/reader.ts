@@ -17,6 +17,7 @@ import {
   ElfDiagnostic, ObjectFile, ObjRelocation, ObjSection, ObjSymbol, R_BPF_64_32, R_BPF_64_64, R_BPF_64_ABS32,
   R_BPF_64_ABS64, R_BPF_64_NODYLD32, R_BPF_NONE, SHT_LLVM_ADDRSIG, SHT_NOBITS, SHT_REL,
   SHT_STRTAB, SHT_SYMTAB, SymbolBinding, SymbolType,
+  EM_BPF, EHDR_SIZE, SHDR_SIZE, SYM_SIZE, REL_SIZE,
 } from './types';
 
 /** A map defined in `.maps`: its symbol, and where its definition lies in the section. */
@@ -93,11 +94,6 @@ const MESSAGES = {
 type Code = keyof typeof MESSAGES;
 
 const MACHINES: Record<number, string> = { 0: 'none', 3: 'i386', 40: 'ARM', 62: 'x86-64', 183: 'AArch64', 243: 'RISC-V' };
-const EM_BPF = 247;
-const EHDR_SIZE = 64;
-const SHDR_SIZE = 64;
-const SYM_SIZE = 24;
-const REL_SIZE = 16;
 const SHN_LORESERVE = 0xff00;
 const SHN_XINDEX = 0xffff;
 const SHT_SYMTAB_SHNDX = 18;

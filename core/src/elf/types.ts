@@ -14,6 +14,14 @@ export const SHT_NOBITS = 8;
 export const SHT_REL = 9;
 export const SHT_LLVM_ADDRSIG = 0x6fff4c03;
 
+/** ELF64 layout facts the reader and the writer share. */
+export const EM_BPF = 247;
+export const ET_REL = 1;
+export const EHDR_SIZE = 64;
+export const SHDR_SIZE = 64;
+export const SYM_SIZE = 24;
+export const REL_SIZE = 16;
+
 /** Section flags. */
 export const SHF_WRITE = 0x1;
 export const SHF_ALLOC = 0x2;

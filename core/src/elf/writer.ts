@@ -25,14 +25,9 @@
 import {
   ObjectFile, ObjRelocation, ObjSymbol, SHF_EXCLUDE, SHF_INFO_LINK, SHN_ABS, SHT_LLVM_ADDRSIG,
   SHT_NOBITS, SHT_NULL, SHT_REL, SHT_STRTAB, SHT_SYMTAB, SymbolBinding, SymbolType,
+  EM_BPF, ET_REL, EHDR_SIZE, SHDR_SIZE, SYM_SIZE, REL_SIZE,
 } from './types';
 
-const EHDR_SIZE = 64;
-const SHDR_SIZE = 64;
-const SYM_SIZE = 24;
-const REL_SIZE = 16;
-const EM_BPF = 247;
-const ET_REL = 1;
 
 const BIND_CODE: Record<SymbolBinding, number> = { local: 0, global: 1, weak: 2 };
 const TYPE_CODE: Record<SymbolType, number> = { notype: 0, object: 1, func: 2, section: 3, file: 4 };
