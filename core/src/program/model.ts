@@ -38,6 +38,22 @@ export interface FuncInfo {
   section: string;
 }
 
+/**
+ * One record of the object's BTF func_info (`.BTF.ext`), which the kernel needs before a program may
+ * take the address of a subprogram (bpf_loop and other callbacks): the function's first slot and what
+ * its BTF FUNC type says about it.
+ */
+export interface BtfFuncInfo {
+  /** First slot of the function inside the program. */
+  slot: number;
+  /** Name of the BTF FUNC type. */
+  name: string;
+  /** The FUNC's linkage: static functions are verified with their caller, global ones on their own. */
+  linkage: 'static' | 'global' | 'extern';
+  /** Number of parameters in the FUNC's prototype. */
+  params: number;
+}
+
 /** What a 64-bit immediate load refers to after relocation. */
 export type LdImm64Ref =
   | { kind: 'map'; map: string; offset: number }
@@ -64,6 +80,8 @@ export interface Program {
   externCalls: Map<number, string>;
   /** Label names by slot, for printing and navigation. */
   labels: Map<number, string>;
+  /** BTF func_info for this program, in slot order; undefined when the object carries none. */
+  btfFuncs?: BtfFuncInfo[];
 }
 
 export interface Module {
