@@ -1,6 +1,6 @@
 /**
  * Helpers of the assembler tests: assemble text, fetch a section's bytes, run llvm-mc on the same
- * text, and fill a form's LLVM template with sample operands.
+ * text, and write a form with sample operands in either dialect.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -83,4 +83,32 @@ export function sampleOf(form: Form, template = form.llvm): Sample {
   if (!used.dst) fields.dst = 0;
   if (!used.src) fields.src = 0;
   return { text, fields };
+}
+
+/**
+ * A form written in the mnemonic dialect as `m` (its table mnemonic, or another name the parser
+ * accepts for it) with sample operands laid out by its kind; the LLVM-dialect `sampleOf` gives the
+ * same instruction. Undefined for forms this dialect does not write on their own.
+ */
+export function mnemonicSampleOf(form: Form, m = form.mnemonic): string | undefined {
+  const s = form.sem;
+  switch (s.kind) {
+    case 'alu': return s.op === 'neg' ? `${m} r1` : `${m} r1, ${s.useReg ? 'r2' : '-7'}`;
+    case 'movsx': return `${m} r1, r2`;
+    case 'endian': return `${m} r1`;
+    case 'addrSpaceCast': return `${m} r1, r2, 1, 0`;
+    case 'load': case 'loadAcquire': return `${m} r1, [r2+12]`;
+    case 'store': return `${m} [r1+12], ${s.useReg ? 'r2' : '-7'}`;
+    case 'storeRelease': case 'atomic': return `${m} [r1+12], r2`;
+    case 'ldImm64': return form.srcSel ? undefined : `${m} r1, 0x123456789abcdef0`;
+    case 'ldAbs': return `${m} -7`;
+    case 'ldInd': return `${m} r2`;
+    case 'ja': return `${m} ${s.long ? '+5' : '+3'}`;
+    case 'jcond': return `${m} r1, ${s.useReg ? 'r2' : '-7'}, +3`;
+    case 'call': return form.srcSel === 1 ? `${m} next\nnext:` : `${m} -7`;
+    case 'callx': return `${m} r1`;
+    case 'exit': return m;
+    case 'mayGoto': return `${m} +3`;
+    case 'ldImm64Hi': return undefined;
+  }
 }

@@ -37,7 +37,7 @@ export const mnemonicCases: ScopeCase[] = [
   ...on('load_acquire64 r0, [r1+0]', ['load_acquire64', S.mMemory], ['r0', S.r64]),
   ...on('store_release8 [r1+0], w2', ['store_release8', S.mMemory]),
   ...on('addr_space_cast r1, r2, 1', ['addr_space_cast', S.mAlu]),
-  ...on('ldinddw r1, 2', ['ldinddw', S.mMemory]),
+  ...on('ldindh r1, 2', ['ldindh', S.mMemory]),
   ...on('jeq r1, 0, +2', ['jeq', [S.mJump, S.mInstruction]], ['0', S.dec], ['+2', S.dec]),
   ...on('jsgt r1, r2, -3', ['jsgt', S.mJump], ['-3', S.dec]),
   ...on('jset32 r1, 1, done', ['jset32', S.mJump], ['done', S.label]),

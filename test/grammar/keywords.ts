@@ -1,8 +1,8 @@
 // Reads the mnemonic keyword lists back out of syntaxes/ebpf.tmLanguage.json. The grammar holds the
 // mnemonic dialect's keywords (ubpf / rbpf / bpf_conformance: `mov32`, `ldxdw`, `jsgt`, `lock fetch
 // add`...) as one plain alternation per group, inside the `begin` of the repository rules named
-// below. For now those lists are written by hand; a test that compares them with the project's ISA
-// table (core/src/isa/) will use `grammarMnemonics()` so that the table stays the single source.
+// below. Those lists are written by hand; parser-sync.test.ts reads them with `grammarMnemonics()`
+// and checks them against what the mnemonic parser accepts, both ways.
 // Words both dialects share (`call`, `callx`, `exit`, `lock`, `may_goto`) are keywords of the
 // pseudo-C rules and are listed in `sharedKeywords`; `fetch` is part of the atomic rule, and the
 // call kinds of `call local f` / `call helper 1` / `call runtime 2` / `call kfunc 5` are in the
@@ -32,17 +32,22 @@ export const sharedKeywords: Record<string, string> = {
 
 interface RawRule {
   begin?: string;
+  patterns?: { match?: string }[];
 }
 
-/** The first group of the rule's `begin` that is nothing but `word|word|...`. */
-function alternation(begin: string): string[] {
-  const m = /\(((?:[a-z0-9_]+\|)+[a-z0-9_]+)\)/.exec(begin);
-  if (!m || m[1] === undefined) throw new Error(`no keyword alternation in ${begin}`);
+/** The first group of a rule's regular expression that is nothing but `word|word|...`. */
+function alternation(regex: string): string[] {
+  const m = /\(((?:[a-z0-9_]+\|)+[a-z0-9_]+)\)/.exec(regex);
+  if (!m || m[1] === undefined) throw new Error(`no keyword alternation in ${regex}`);
   return m[1].split('|');
 }
 
+function readGrammar(): { repository: Record<string, RawRule> } {
+  return JSON.parse(fs.readFileSync(grammarPath, 'utf8')) as { repository: Record<string, RawRule> };
+}
+
 export function grammarMnemonics(): Record<MnemonicGroup, string[]> {
-  const grammar = JSON.parse(fs.readFileSync(grammarPath, 'utf8')) as { repository: Record<string, RawRule> };
+  const grammar = readGrammar();
   const out = {} as Record<MnemonicGroup, string[]>;
   for (const group of Object.keys(mnemonicRules) as MnemonicGroup[]) {
     const rule = grammar.repository[mnemonicRules[group].rule];
@@ -50,4 +55,11 @@ export function grammarMnemonics(): Record<MnemonicGroup, string[]> {
     out[group] = alternation(rule.begin);
   }
   return out;
+}
+
+/** The call kinds (`local` in `call local f`, `helper`, ...): the alternation of the `calls` rule's first pattern. */
+export function grammarCallKinds(): string[] {
+  const first = readGrammar().repository['calls']?.patterns?.[0]?.match;
+  if (first === undefined) throw new Error('grammar has no calls rule');
+  return alternation(first);
 }

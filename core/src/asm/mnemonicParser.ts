@@ -16,14 +16,20 @@ import { readImm32, readImm64, readNumber, readOffset, readReg, readTarget, type
 interface Entry { words: string[]; form: Form }
 
 /**
- * Other names this dialect accepts for a table mnemonic, keyed by the table's name: the
- * bpf_conformance assembler also spells the byte swaps `swap16` / `swap32` / `swap64`. Parsed,
- * never printed; completion and grammar code can read the list from here.
+ * Other names this dialect accepts for a table mnemonic, keyed by the table's name, each with the
+ * same encoding: the bpf_conformance assembler also spells the byte swaps `swap16` / `swap32` /
+ * `swap64`, names the default call kind (`call helper 1`, `call helper %r1`), and takes `fetch` on
+ * the exchanges, which always fetch (`lock fetch xchg`); rbpf's assembler accepts a `64` suffix on
+ * the 64-bit ALU operations it knows (`add64 r1, 2` is `add r1, 2`). Parsed, never printed;
+ * completion and grammar code can read the list from here.
  */
 export const MNEMONIC_ALIASES: Readonly<Record<string, readonly string[]>> = {
   bswap16: ['swap16'],
   bswap32: ['swap32'],
   bswap64: ['swap64'],
+  call: ['call helper'],
+  ...Object.fromEntries(['xchg', 'xchg32', 'cmpxchg', 'cmpxchg32'].map((op) => [`lock ${op}`, [`lock fetch ${op}`]])),
+  ...Object.fromEntries(['add', 'sub', 'mul', 'div', 'or', 'and', 'lsh', 'rsh', 'mod', 'xor', 'mov', 'arsh', 'neg'].map((op) => [op, [`${op}64`]])),
 };
 
 let index: Map<string, Entry[]> | undefined;
