@@ -13,4 +13,5 @@ export class Config {
   get unprivileged(): boolean { return this.section.get<boolean>('verifier.unprivileged', false); }
   get maxInstructions(): number { return this.section.get<number>('verifier.maxInstructions', 1000000); }
   get inlayHints(): boolean { return this.section.get<boolean>('inlayHints.enabled', true); }
+  get debounceMs(): number { return this.section.get<number>('diagnostics.debounceMs', 150); }
 }

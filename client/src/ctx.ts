@@ -49,6 +49,7 @@ export class Ctx implements vscode.Disposable {
       unprivileged: this.config.unprivileged,
       maxInstructions: this.config.maxInstructions,
       inlayHints: this.config.inlayHints,
+      debounceMs: this.config.debounceMs,
     };
   }
 

@@ -33,6 +33,10 @@ export const SETTINGS = [
     description: 'Processed-instruction limit of the embedded verifier (the kernel uses 1,000,000).',
   },
   {
+    key: 'ebpf.diagnostics.debounceMs', type: 'number', default: 150, minimum: 0, maximum: 2000,
+    description: 'The longest an edit waits for its diagnostics while you keep typing, in milliseconds. An edit after a pause is checked at once; keystrokes that closely follow a check are checked together, at most this long after it (sooner when the file is quick to check).',
+  },
+  {
     key: 'ebpf.inlayHints.enabled', type: 'boolean', default: true,
     description: 'Show the register state the verifier computes after each instruction, like the `; R0_w=4` notes of the kernel log.',
   },

@@ -1,10 +1,26 @@
 /**
- * Open documents and their analyses. Each edit restarts a per-document debounce timer; when it fires
- * the document is assembled and verified once, the diagnostics are published and the status
- * notification sent. An edit that arrives while an analysis is pending cancels it (the verifier also
- * polls a cancellation flag). Requests that need the analysis of the current text (hover, inlay hints,
- * code actions...) run it at once instead of waiting for the timer; requests that only need names and
- * tokens use the syntax index, which is cheap and always current.
+ * Open documents and their analyses. A document is assembled and verified once per version that
+ * gets analysed; the diagnostics are then published and the status notification sent.
+ *
+ * When an edit is analysed: after each analysis of a document comes a window during which its
+ * edits wait. An edit outside the window (the user paused) is analysed at once, so a user who types
+ * one character and looks gets the verdict without waiting. An edit inside it is part of a burst of
+ * typing: one analysis is scheduled for the end of the window, and every edit arriving until then
+ * joins it. Later edits never push the scheduled analysis back, so typing that goes on still sees
+ * its diagnostics once per window, and the last keystroke of a burst waits at most one window (plus
+ * the analysis itself).
+ *
+ * The window is `debounceMs` at most. Within that cap it is four times as long as the last analysis
+ * took, but at least 50 ms: while typing goes on, analyses then take no more than a fifth of the
+ * server's time, and a document that is quick to analyse gets its diagnostics after nearly every
+ * keystroke instead of waiting out a window sized for slow ones.
+ *
+ * Results are never published for a version older than the text: an analysis reads the text and
+ * version when it starts, runs to the end without yielding (so no edit can arrive in between), and
+ * a scheduled analysis that is no longer wanted (the document closed or was opened again) is
+ * cancelled before it starts. Requests that need the analysis of the current text (hover, inlay
+ * hints, code actions...) run it at once instead of waiting for the timer; requests that only need
+ * names and tokens use the syntax index, which is cheap and always current.
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, buildSyntax, ensureStates, VerifyCache, type Analysis, type SyntaxIndex, type VerifyFn } from '../../core/src/lang';
@@ -18,7 +34,19 @@ interface Entry {
   syntax?: { version: number; value: SyntaxIndex };
   /** Verdicts of this document's programs by instructions, so edits elsewhere skip the verifier. */
   cache: VerifyCache;
+  /** When the last analysis of the document finished (`now()`), or -Infinity before the first. */
+  lastRunEnd: number;
+  /** How long the last analysis of the document took, in milliseconds. */
+  lastRunMs: number;
 }
+
+/** The shortest window, however quick the analysis: keystrokes closer than this are one burst. */
+const MIN_WINDOW_MS = 50;
+/** The window is this many times the last analysis's duration (within the minimum and the setting). */
+const COST_FACTOR = 4;
+
+// The monotonic clock: wall-clock jumps must not make an edit wait or skip the window.
+const now = (): number => performance.now();
 
 export interface WorkspaceHooks {
   settings(): ServerSettings;
@@ -43,8 +71,8 @@ export class Workspace {
 
   open(uri: string, languageId: string, version: number, text: string): void {
     this.close(uri);
-    this.entries.set(uri, { doc: TextDocument.create(uri, languageId, version, text), cache: new VerifyCache() });
-    this.schedule(uri, 0);
+    this.entries.set(uri, { doc: TextDocument.create(uri, languageId, version, text), cache: new VerifyCache(), lastRunEnd: -Infinity, lastRunMs: 0 });
+    this.edited(uri);
   }
 
   change(uri: string, version: number, changes: { range?: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string }[]): void {
@@ -55,7 +83,7 @@ export class Workspace {
     // keeps a large document's old token arrays and models from living on into the next analysis.
     e.analysis = undefined;
     e.syntax = undefined;
-    this.schedule(uri, this.hooks.settings().debounceMs);
+    this.edited(uri);
   }
 
   close(uri: string): void {
@@ -63,6 +91,12 @@ export class Workspace {
     if (!e) return;
     this.cancel(e);
     this.entries.delete(uri);
+  }
+
+  /** Whether an analysis is scheduled for some document (the timer has not fired yet). */
+  scheduled(): boolean {
+    for (const e of this.entries.values()) if (e.timer) return true;
+    return false;
   }
 
   /** Re-analyses every open document (after a settings change). */
@@ -107,12 +141,38 @@ export class Workspace {
     e.timer = setTimeout(() => { e.timer = undefined; this.run(uri); }, delay);
   }
 
+  /**
+   * The text changed (or was opened): analyse it now when the document has been quiet for the
+   * debounce window, else make sure one analysis is scheduled for the end of the window.
+   */
+  private edited(uri: string): void {
+    const e = this.entries.get(uri);
+    if (!e) return;
+    // A scheduled analysis will read the newest text when it runs; this edit just joins it.
+    if (e.timer) return;
+    const window = Math.min(Math.max(0, this.hooks.settings().debounceMs), Math.max(MIN_WINDOW_MS, COST_FACTOR * e.lastRunMs));
+    const wait = e.lastRunEnd + window - now();
+    if (wait <= 0) this.run(uri);
+    else this.schedule(uri, wait);
+  }
+
   private run(uri: string): void {
     const e = this.entries.get(uri);
     if (!e) return;
     if (e.timer) { clearTimeout(e.timer); e.timer = undefined; }
+    const started = now();
+    try {
+      this.analyseAndPublish(uri, e);
+    } finally {
+      e.lastRunEnd = now();
+      e.lastRunMs = e.lastRunEnd - started;
+    }
+  }
+
+  private analyseAndPublish(uri: string, e: Entry): void {
     const s = this.hooks.settings();
     const signal = e.signal ?? { cancelled: false };
+    e.signal = undefined;
     const version = e.doc.version;
     let value: Analysis;
     try {
@@ -124,7 +184,9 @@ export class Workspace {
       this.hooks.log(`analysis of ${uri} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       return;
     }
-    if (signal.cancelled) return;
+    // Nothing can edit the document while the analysis runs; the check guards against a publisher
+    // that analyses again (and so moves the version) in between.
+    if (signal.cancelled || version !== e.doc.version) return;
     e.analysis = { version, value };
     try { this.hooks.analysed(e.doc, value); } catch (err) { this.hooks.log(`publishing ${uri} failed: ${String(err)}`); }
   }

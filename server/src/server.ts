@@ -37,12 +37,17 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   let settings: ServerSettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const log = (m: string): void => { try { connection.console.error(m); } catch { /* the connection is gone */ } };
   const verify = options.verify === null ? undefined : options.verify ?? defaultVerifier();
+  // When the server last did work for the client (a handler ran, an analysis was published), so
+  // that the warm-up runs in the pauses rather than between the steps of a user's edit.
+  let lastWork = -Infinity;
+  const workDone = (): void => { lastWork = performance.now(); };
   const workspace = new Workspace({
     settings: () => settings,
     ...(verify ? { verify } : {}),
-    analysed: (doc, a) => publishAnalysis(connection, doc, a),
+    analysed: (doc, a) => { publishAnalysis(connection, doc, a); workDone(); },
     log,
   });
+  const idleFor = (): number => (workspace.scheduled() ? 0 : performance.now() - lastWork);
   let warm: WarmUp | undefined;
   const ctx: ServerContext = {
     connection, workspace, settings: () => settings, log,
@@ -51,6 +56,8 @@ export function createServer(connection: Connection, options: ServerOptions = {}
       try { return fn(); } catch (e) {
         log(`${feature} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
         return fallback;
+      } finally {
+        workDone();
       }
     },
   };
@@ -77,7 +84,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
       serverInfo: { name: 'ebpf-language-server', version: '0.1.0' },
     };
   });
-  connection.onInitialized(() => { if (options.warmUp !== false && !warm) warm = startWarmUp(verify, log); });
+  connection.onInitialized(() => { if (options.warmUp !== false && !warm) warm = startWarmUp(verify, log, idleFor); });
   connection.onShutdown(() => { warm?.cancel(); });
   connection.onDidChangeConfiguration((p) => ctx.guard('configuration', undefined, () => {
     settings = readSettings(p.settings, settings);

@@ -10,7 +10,11 @@ export interface ServerSettings {
   unprivileged: boolean;
   maxInstructions: number;
   inlayHints: boolean;
-  /** Milliseconds between the last edit and the analysis. */
+  /**
+   * The longest an edit waits for its analysis while typing continues, in milliseconds. An edit
+   * after a pause is analysed at once; edits that closely follow an analysis are gathered into one
+   * analysis at the end of a window that this caps (shorter when analyses are quick; documents.ts).
+   */
   debounceMs: number;
   /** Wall-clock budget of the verifier per analysis, so a program that loops to the limit cannot stall the server. */
   verifierBudgetMs: number;
@@ -32,6 +36,7 @@ export function readSettings(raw: unknown, base: ServerSettings = DEFAULT_SETTIN
   const src: Obj = isObj(raw['ebpf']) ? (raw['ebpf'] as Obj) : raw;
   const verifier = isObj(src['verifier']) ? (src['verifier'] as Obj) : {};
   const hints = isObj(src['inlayHints']) ? (src['inlayHints'] as Obj) : {};
+  const diagnostics = isObj(src['diagnostics']) ? (src['diagnostics'] as Obj) : {};
   const max = pick(src['maxInstructions'] ?? verifier['maxInstructions'], 'number', base.maxInstructions);
   return {
     defaultProgramType: pick(src['defaultProgramType'], 'string', base.defaultProgramType),
@@ -39,7 +44,7 @@ export function readSettings(raw: unknown, base: ServerSettings = DEFAULT_SETTIN
     unprivileged: pick(src['unprivileged'] ?? verifier['unprivileged'], 'boolean', base.unprivileged),
     maxInstructions: Math.min(1_000_000, Math.max(1, max)),
     inlayHints: pick(typeof src['inlayHints'] === 'boolean' ? src['inlayHints'] : hints['enabled'], 'boolean', base.inlayHints),
-    debounceMs: pick(src['debounceMs'], 'number', base.debounceMs),
+    debounceMs: Math.min(2000, Math.max(0, pick(src['debounceMs'] ?? diagnostics['debounceMs'], 'number', base.debounceMs))),
     verifierBudgetMs: pick(src['verifierBudgetMs'], 'number', base.verifierBudgetMs),
   };
 }

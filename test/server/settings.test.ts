@@ -15,6 +15,13 @@ describe('server: settings', () => {
     assert.deepStrictEqual(s, { ...base, verifierEnabled: false, maxInstructions: 2000, inlayHints: false });
   });
 
+  it('reads the debounce in both shapes and keeps it within 0..2000 ms', () => {
+    assert.strictEqual(readSettings({ debounceMs: 40 }).debounceMs, 40);
+    assert.strictEqual(readSettings({ ebpf: { diagnostics: { debounceMs: 300 } } }).debounceMs, 300);
+    assert.strictEqual(readSettings({ debounceMs: -5 }).debounceMs, 0);
+    assert.strictEqual(readSettings({ debounceMs: 1e9 }).debounceMs, 2000);
+  });
+
   it('ignores junk and wrong types', () => {
     assert.deepStrictEqual(readSettings(null), DEFAULT_SETTINGS);
     assert.deepStrictEqual(readSettings({ ebpf: { verifier: { enabled: 'yes' }, maxInstructions: -5 } }), { ...DEFAULT_SETTINGS, maxInstructions: 1 });
@@ -22,9 +29,10 @@ describe('server: settings', () => {
 
   it('has a default for every setting the extension declares that the server uses', () => {
     const keys = SETTINGS.map((s) => s.key);
-    for (const k of ['ebpf.defaultProgramType', 'ebpf.verifier.enabled', 'ebpf.verifier.unprivileged', 'ebpf.verifier.maxInstructions', 'ebpf.inlayHints.enabled']) {
+    for (const k of ['ebpf.defaultProgramType', 'ebpf.verifier.enabled', 'ebpf.verifier.unprivileged', 'ebpf.verifier.maxInstructions', 'ebpf.inlayHints.enabled', 'ebpf.diagnostics.debounceMs']) {
       assert.ok(keys.includes(k as (typeof keys)[number]), k);
     }
     assert.strictEqual(DEFAULT_SETTINGS.maxInstructions, SETTINGS.find((s) => s.key === 'ebpf.verifier.maxInstructions')!.default);
+    assert.strictEqual(DEFAULT_SETTINGS.debounceMs, SETTINGS.find((s) => s.key === 'ebpf.diagnostics.debounceMs')!.default);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The start-up warm-up: its programs are what it means them to be (one accepted, one rejected with a
- * path), it finishes within its budget, and a server that is warming up still answers and publishes
- * correctly. Also: the workspace lets go of the analysis of a superseded version at the edit.
+ * path), it finishes within its budget, it waits while the server is busy, and a server that is
+ * warming up still answers and publishes correctly. Also: the workspace lets go of the analysis of
+ * a superseded version at the edit.
  */
 import * as assert from 'assert';
 import { analyze } from '../../core/src/lang';
@@ -32,6 +33,21 @@ describe('server: start-up warm-up', function () {
     const w = startWarmUp(verifyProgram, (m) => logs.push(m));
     w.cancel();
     await w.done;
+  });
+
+  it('runs only while the server is idle', async () => {
+    let verified = 0;
+    let busy = true;
+    const counting: typeof verifyProgram = (prog, maps, opts) => { verified++; return verifyProgram(prog, maps, opts); };
+    let finished = false;
+    const w = startWarmUp(counting, () => undefined, () => (busy ? 0 : Infinity));
+    void w.done.then(() => { finished = true; });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.strictEqual(verified, 0, 'the warm-up analysed while the server was busy');
+    assert.strictEqual(finished, false);
+    busy = false;
+    await w.done;
+    assert.ok(verified > 0);
   });
 
   it('serves a document while it warms up', async () => {

@@ -5,8 +5,9 @@
  * verified once per edit, whatever the number of requests.
  *
  * The verifier is passed in rather than imported: the services stay testable without it, and the
- * caller decides when to pay for it (the language server runs it after a debounce). Nothing here
- * throws: a failure of the assembler or the verifier becomes a diagnostic.
+ * caller decides when to pay for it (the language server: at once after a pause in typing, else at
+ * the end of a burst). Nothing here throws: a failure of the assembler or the verifier becomes a
+ * diagnostic.
  */
 import type { Diagnostic, SourceRange } from '../diagnostics';
 import type { ObjectFile } from '../elf/types';
