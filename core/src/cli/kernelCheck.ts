@@ -3,7 +3,9 @@
  * and reads the kernel's verdict and verifier log from libbpf's debug output (`bpftool -d`, which
  * prints the log between `-- BEGIN PROG LOAD LOG --` and `-- END PROG LOAD LOG --` when a load fails).
  * The object handed to bpftool is our own: the assembled ObjectFile written by `writeElf`, or the
- * input object itself. No test code is involved; the pins bpftool makes are removed afterwards.
+ * input object itself. Maps declared by `# @map` annotations (comments, which no object carries) are
+ * added to it as BTF-defined maps in `.maps`, so that libbpf creates them. No test code is involved;
+ * the pins bpftool makes are removed afterwards.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -12,7 +14,8 @@ import * as path from 'path';
 import type { ObjectFile, ObjSymbol } from '../elf/types';
 import { SHF_EXECINSTR } from '../elf/types';
 import { writeElf } from '../elf/writer';
-import type { Program } from '../program/model';
+import { withBtfMaps } from '../elf/mapsWriter';
+import type { MapDef, Program } from '../program/model';
 
 export type KernelVerdict =
   | { checked: true; accepted: boolean; message: string }
@@ -83,7 +86,10 @@ export function objectFor(obj: ObjectFile, p: Program): { object: ObjectFile; en
       if (s.size === 0) s.size = (funcs[i + 1]?.value ?? sec.data.length) - s.value;
     });
   }
-  const relocations = obj.relocations.filter((r) => !dropped.has(r.section));
+  // Relocations against the dropped sections' symbols go too: `.BTF.ext` points at every program's
+  // functions that way, and libbpf reads those offsets without applying the relocations.
+  const relocations = obj.relocations.filter((r) => !dropped.has(r.section)
+    && (r.symbolIsSection ? !dropped.has(r.symbol) : r.symbol === '' || symbols.some((s) => s.name === r.symbol)));
   const out: ObjectFile = { sections, symbols, relocations };
   if (obj.addrsig) out.addrsig = obj.addrsig.filter((n) => symbols.some((s) => s.name === n));
   return { object: out, entry };
@@ -136,14 +142,29 @@ function toolError(output: string): string {
   return [libbpf[0], error].filter((l): l is string => l !== undefined).join('; ') || lines[lines.length - 1] || 'bpftool failed';
 }
 
-/** Loads `p` (from the object `obj`) through the kernel and returns its verdict. */
-export function kernelVerdict(obj: ObjectFile, p: Program): KernelVerdict {
+/**
+ * `object` with a BTF definition of every map `p` loads that the object does not define itself (maps
+ * from `# @map` annotations), taken from `maps` (the module's maps).
+ */
+export function withAnnotatedMaps(object: ObjectFile, p: Program, maps: MapDef[]): { ok: true; object: ObjectFile } | { ok: false; message: string } {
+  const used = new Set<string>();
+  for (const r of p.ldImm64Refs.values()) if (r.kind === 'map') used.add(r.map);
+  const missing = maps.filter((m) => used.has(m.name) && !object.symbols.some((s) => s.name === m.name && s.section !== undefined));
+  if (missing.length === 0) return { ok: true, object };
+  const added = withBtfMaps(object, missing, maps);
+  return added.ok ? added : { ok: false, message: `not checked (the annotated maps cannot be written as BTF maps: ${added.message})` };
+}
+
+/** Loads `p` (from the object `obj`, with the module's `maps`) through the kernel and returns its verdict. */
+export function kernelVerdict(obj: ObjectFile, p: Program, maps: MapDef[] = []): KernelVerdict {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ebpf-verify-'));
   const objPath = path.join(dir, 'prog.o');
   const pin = path.join(BPFFS, `ebpf-verify-${process.pid}`);
   try {
-    const { object, entry } = objectFor(obj, p);
-    fs.writeFileSync(objPath, writeElf(object));
+    const { object: own, entry } = objectFor(obj, p);
+    const object = withAnnotatedMaps(own, p, maps);
+    if (!object.ok) return { checked: false, message: object.message };
+    fs.writeFileSync(objPath, writeElf(object.object));
     const r = spawnSync('bpftool', ['-d', 'prog', 'loadall', objPath, pin],
       { encoding: 'utf8', timeout: LOAD_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 1 << 28 });
     if (r.error) {

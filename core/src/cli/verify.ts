@@ -11,7 +11,7 @@ import type { Command, CliIo } from './command';
 import { loadModule } from './run';
 import { verifyProgram, type VerifyResult } from '../verifier/index';
 import { progTypeByName } from '../data/progTypes';
-import type { Program } from '../program/model';
+import type { MapDef, Program } from '../program/model';
 import type { ObjectFile } from '../elf/types';
 import { readElf } from '../elf/reader';
 import { assemble } from '../asm/assembler';
@@ -82,18 +82,15 @@ function isElfFile(file: string): boolean {
 }
 
 /** The kernel's verdict for `p`, or why it was not asked. */
-function kernelFor(args: Args, obj: ObjectFile | undefined, elfInput: boolean, p: Program): KernelVerdict {
+function kernelFor(args: Args, obj: ObjectFile | undefined, elfInput: boolean, p: Program, maps: MapDef[]): KernelVerdict {
   if (!obj) return { checked: false, message: 'not checked (the file could not be turned into an object)' };
   if (args.progType) return { checked: false, message: 'not checked (--prog-type cannot be passed to bpftool)' };
   if (!args.privileged) return { checked: false, message: 'not checked (--unprivileged: bpftool loads as root)' };
-  // `# @map` annotations are comments: the object has no map definitions for libbpf to create.
-  if (!elfInput && [...p.ldImm64Refs.values()].some((r) => r.kind === 'map')) {
-    return { checked: false, message: 'not checked (maps from annotations cannot be loaded by bpftool yet)' };
-  }
   if (ownSectionSubprograms(p)) {
     return { checked: false, message: 'not checked (subprograms in the program\'s own section cannot be loaded by bpftool; put them in .text)' };
   }
-  return kernelVerdict(obj, p);
+  // `# @map` annotations are comments: kernelVerdict writes them into the object as BTF-defined maps.
+  return kernelVerdict(obj, p, elfInput ? [] : maps);
 }
 
 function kernelLine(k: KernelVerdict): string {
@@ -125,7 +122,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const diagnostics = r.error ? [{ severity: 'error', message: r.error.message, ...position(p, r.error.insn), insn: r.error.insn,
       ...(r.error.code ? { code: r.error.code } : {}), ...(r.error.explanation ? { explanation: r.error.explanation } : {}),
       ...(r.error.hint ? { hint: r.error.hint } : {}) }] : [];
-    const k = kernel ? kernelFor(args, obj, elfInput, p) : undefined;
+    const k = kernel ? kernelFor(args, obj, elfInput, p, mod.maps) : undefined;
     if (args.json) {
       out.push({ name: p.name, section: p.section, progType: p.progType, accepted: r.accepted, insnsProcessed: r.insnsProcessed,
         verificationTimeUsec: r.timeUsec, diagnostics,

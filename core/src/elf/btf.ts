@@ -53,7 +53,7 @@ export interface BtfType {
   /** For ARRAY: element type, index type and element count. */
   array?: { type: number; indexType: number; nelems: number };
   members: BtfMember[];
-  /** VAR linkage, DECL_TAG component index or INT encoding word. */
+  /** VAR or FUNC linkage, DECL_TAG component index or INT encoding word. */
   extra?: number;
   /** Offset of the record inside the `.BTF` section. */
   at: number;
@@ -121,6 +121,14 @@ const MODIFIER_KINDS = new Set<number>([
 export class Btf {
   /** Index = type id; index 0 is the implicit `void`. */
   readonly types: BtfType[] = [];
+
+  /** The string section; `.BTF.ext` names its sections by offsets into it. */
+  constructor(readonly strings: Uint8Array = new Uint8Array(1)) {}
+
+  /** The string at offset `off` of the string section, or undefined when `off` is outside it. */
+  str(off: number): string | undefined {
+    return cString(this.strings, off);
+  }
 
   /** The type with id `id`, or undefined for void and for ids that do not exist. */
   type(id: number): BtfType | undefined {
@@ -246,7 +254,7 @@ export function readBtf(data: Uint8Array): BtfReadResult {
     return { diagnostics };
   }
 
-  const btf = new Btf();
+  const btf = new Btf(strings);
   btf.types.length = 1;
   const start = hdrLen + typeOff;
   const end = start + typeLen;
@@ -290,6 +298,8 @@ export function readBtf(data: Uint8Array): BtfReadResult {
     switch (kind) {
       case BTF_KIND.INT: case BTF_KIND.VAR: t.extra = u32(0); break;
       case BTF_KIND.DECL_TAG: t.extra = view.getInt32(body, true); break;
+      // A FUNC keeps its linkage (static, global, extern) where other kinds keep a member count.
+      case BTF_KIND.FUNC: t.extra = vlen; break;
       case BTF_KIND.ARRAY: t.array = { type: u32(0), indexType: u32(1), nelems: u32(2) }; break;
       case BTF_KIND.STRUCT: case BTF_KIND.UNION:
         for (let i = 0; i < vlen; i++) t.members.push({ name: nameAt(id, u32(3 * i)), type: u32(3 * i + 1), offset: u32(3 * i + 2) });

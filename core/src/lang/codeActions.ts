@@ -5,10 +5,14 @@
  * - a packet access without a bounds check: copy the pointer, add the access's end, compare it with
  *   the register that holds `pkt_end`, and leave the program when it is past the end;
  * - a register or stack slot read before it is written: initialise it with 0;
- * - a pointer plus an unbounded register: mask the register (`rX &= 0xff`) before the addition.
+ * - a pointer plus an unbounded register: mask the register (`rX &= 0xff`) before the addition;
+ * - a function's address taken without BTF func_info: append generated `.BTF` and `.BTF.ext`
+ *   sections that describe every function (only when the file has no BTF of its own, which the
+ *   generated sections would clash with).
  */
 import type { Diagnostic } from '../diagnostics';
 import type { AluInsn, Insn } from '../isa/insn';
+import { btfStub } from '../asm/btfStub';
 import { stateBefore, type Analysis, type ProgramAnalysis } from './analysis';
 import type { CodeAction, TextEdit } from './types';
 
@@ -40,6 +44,9 @@ export function codeActions(a: Analysis, d: Diagnostic): CodeAction[] {
         ...exitBlock(a, pa, label),
       ]);
     }
+  }
+  if (msg === 'missing btf func_info' && a.module && a.object && !a.object.sections.some((s) => s.name === '.BTF' || s.name === '.BTF.ext')) {
+    fix('Add BTF func_info for every function (generated .BTF and .BTF.ext at the end of the file)', [appendToEnd(a, btfStub(a.module, a.object))]);
   }
   if ((m = /^R(\d+) !read_ok/.exec(msg))) fix(`Initialise r${m[1]} with 0`, [insertBefore(a, d.range.line, `r${m[1]} = 0`)]);
   if ((m = /invalid (?:indirect )?read from stack (?:R\d+ )?(?:var_)?off (-?\d+)\+(-?\d+) size (\d+)/.exec(msg))) {
@@ -103,6 +110,14 @@ function freshLabel(a: Analysis, stem: string, line: number): string {
 
 function insertBefore(_a: Analysis, line: number, ...insns: string[]): TextEdit {
   return { range: { line, column: 1, endLine: line, endColumn: 1 }, newText: insns.map((t) => `\t${t}\n`).join('') };
+}
+
+/** Text appended after the last line of the document, on a line of its own. */
+function appendToEnd(a: Analysis, text: string): TextEdit {
+  const line = Math.max(1, a.syntax.lines.length);
+  const last = (a.syntax.lines[line - 1] ?? '').replace(/\r$/, '');
+  const lead = last.length > 0 ? '\n\n' : '\n';
+  return { range: { line, column: last.length + 1, endLine: line, endColumn: last.length + 1 }, newText: `${lead}${text.replace(/\n?$/, '\n')}` };
 }
 
 /** A new label after the program's last instruction that returns 0. */

@@ -10,7 +10,7 @@ import type { Module, Program } from '../program/model';
 import type { SyntaxIndex } from './syntax';
 import { LINT } from './messages';
 
-/** Slots reachable from slot 0 following falls-through, jumps and bpf-to-bpf calls. */
+/** Slots reachable from slot 0 following falls-through, jumps, bpf-to-bpf calls and function addresses. */
 export function reachableSlots(prog: Program): boolean[] {
   const n = prog.insns.length;
   const seen: boolean[] = new Array<boolean>(n).fill(false);
@@ -20,7 +20,14 @@ export function reachableSlots(prog: Program): boolean[] {
     if (pc < 0 || pc >= n || seen[pc]) continue;
     seen[pc] = true;
     const insn = prog.insns[pc]!;
-    if (insn.kind === 'ldImm64') { if (pc + 1 < n) seen[pc + 1] = true; work.push(pc + 2); continue; }
+    if (insn.kind === 'ldImm64') {
+      if (pc + 1 < n) seen[pc + 1] = true;
+      work.push(pc + 2);
+      // A function's address (a callback for bpf_loop and the like) reaches the function, as in the kernel's CFG check.
+      const ref = prog.ldImm64Refs.get(pc);
+      if (ref?.kind === 'func') work.push(ref.slot);
+      continue;
+    }
     if (insn.kind === 'exit') continue;
     const t = jumpTarget(insn, pc);
     if (t !== undefined) work.push(t);

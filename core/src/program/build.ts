@@ -15,12 +15,14 @@
 import type { Diagnostic, SourceRange } from '../diagnostics';
 import { decodeProgram } from '../isa/codec';
 import type { Insn } from '../isa/insn';
-import { BPF_PSEUDO_FUNC, BPF_PSEUDO_MAP_FD, BPF_PSEUDO_MAP_VALUE } from '../isa/opcode';
+import { BPF_PSEUDO_FUNC, BPF_PSEUDO_MAP_FD, BPF_PSEUDO_MAP_VALUE, readSlot } from '../isa/opcode';
 import { SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS, type ObjectFile, type ObjRelocation, type ObjSection, type ObjSymbol } from '../elf/types';
 import { progTypeForSection } from '../data/sections';
 import { MSG } from '../asm/messages';
 import { helperByName } from '../data/helpers';
 import { withObjectMaps } from '../elf/maps';
+import { readBtf, type Btf } from '../elf/btf';
+import { programFuncInfo, readBtfExt, type FuncInfoSection } from '../elf/btfExt';
 import type { FuncInfo, LdImm64Ref, MapDef, Module, Program } from './model';
 
 export interface BuildExtras {
@@ -42,7 +44,7 @@ export interface BuildResult { module: Module; diagnostics: Diagnostic[] }
 
 const NOWHERE: SourceRange = { line: 1, column: 1, endLine: 1, endColumn: 1 };
 
-interface CodeSection { sec: ObjSection; insns: (Insn | undefined)[]; relocs: Map<number, ObjRelocation> }
+interface CodeSection { sec: ObjSection; insns: (Insn | undefined)[]; relocs: Map<number, ObjRelocation>; badSlots: Set<number> }
 
 export function buildModule(obj: ObjectFile, extras: BuildExtras): BuildResult {
   const diagnostics: Diagnostic[] = [];
@@ -71,9 +73,10 @@ export function buildModule(obj: ObjectFile, extras: BuildExtras): BuildResult {
     for (const d of decoded.diagnostics) report(MSG.decodeError, 'error', MSG.decodeError.text(d.message), sec.name, d.slot);
     const relocs = new Map<number, ObjRelocation>();
     for (const r of obj.relocations) if (r.section === sec.name) relocs.set(r.offset, r);
-    code.set(sec.name, { sec, insns: decoded.insns, relocs });
+    code.set(sec.name, { sec, insns: decoded.insns, relocs, badSlots: new Set(decoded.diagnostics.map((d) => d.slot)) });
   }
   const textStarts = functionStarts(obj, code);
+  const funcInfo = readFuncInfo(obj, diagnostics);
 
   const progSections = [...code.keys()].filter((n) => n !== '.text');
   // A file with only `.text` (a plain listing without sections) is one program, so it can still be run.
@@ -103,6 +106,7 @@ export function buildModule(obj: ObjectFile, extras: BuildExtras): BuildResult {
       const src = code.get(sec)!;
       for (let pc = first; pc < end; pc++) {
         const insn = src.insns[pc];
+        if (src.badSlots.has(pc) && pc * 8 + 8 <= src.sec.data.length) (prog.rawSlots ??= new Map()).set(prog.insns.length, readSlot(src.sec.data, pc * 8));
         prog.insns.push(insn ? { ...insn } : { kind: 'exit', dst: 0, src: 0, off: 0, imm: 0 });
         prog.lines.push(extras.lines?.get(sec)?.[pc]);
       }
@@ -173,6 +177,12 @@ export function buildModule(obj: ObjectFile, extras: BuildExtras): BuildResult {
       }
     }
     splitOwn(prog, ownStarts);
+    if (funcInfo) {
+      const btfFuncs = programFuncInfo(funcInfo.sections, funcInfo.btf, pieces, (d) => {
+        diagnostics.push({ code: d.code ?? 'ELF620', severity: 'warning', message: d.message, range: NOWHERE, program: name });
+      });
+      if (btfFuncs) prog.btfFuncs = btfFuncs;
+    }
     return prog;
   }
 
@@ -270,6 +280,26 @@ export function buildModule(obj: ObjectFile, extras: BuildExtras): BuildResult {
     module.license = String.fromCharCode(...lic.subarray(0, nul < 0 ? lic.length : nul));
   }
   return { module, diagnostics };
+}
+
+/**
+ * The object's func_info (`.BTF.ext`) with the `.BTF` that names its sections and types, or undefined
+ * when the object has none. Problems with either section are warnings: the program still loads
+ * without func_info as long as it takes no subprogram's address, and the verifier says so when it does.
+ */
+function readFuncInfo(obj: ObjectFile, diagnostics: Diagnostic[]): { btf: Btf; sections: FuncInfoSection[] } | undefined {
+  const ext = obj.sections.find((s) => s.name === '.BTF.ext');
+  if (!ext) return undefined;
+  const warn = (d: { code?: string; message: string }): void => {
+    diagnostics.push({ code: d.code ?? 'ELF620', severity: 'warning', message: d.message, range: NOWHERE });
+  };
+  const btfSec = obj.sections.find((s) => s.name === '.BTF');
+  // Map definitions already report the problems of `.BTF` itself (from an object file), so here an
+  // unusable `.BTF` only means that func_info cannot be read.
+  const btf = btfSec ? readBtf(btfSec.data).btf : undefined;
+  const read = readBtfExt(ext.data, btf);
+  for (const d of read.diagnostics) warn(d);
+  return btf && read.funcInfo && read.funcInfo.length > 0 ? { btf, sections: read.funcInfo } : undefined;
 }
 
 /**

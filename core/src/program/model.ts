@@ -9,6 +9,7 @@
  * slots. `lines[slot]` maps each slot back to the source.
  */
 import type { Insn } from '../isa/insn';
+import type { RawSlot } from '../isa/opcode';
 import type { SourceRange } from '../diagnostics';
 
 export interface MapDef {
@@ -80,6 +81,11 @@ export interface Program {
   externCalls: Map<number, string>;
   /** Label names by slot, for printing and navigation. */
   labels: Map<number, string>;
+  /**
+   * Raw fields of the slots the decoder rejected (their entry in `insns` is a placeholder) and of the
+   * malformed second halves of 64-bit loads, by slot; the verifier words them as the kernel does.
+   */
+  rawSlots?: Map<number, RawSlot>;
   /** BTF func_info for this program, in slot order; undefined when the object carries none. */
   btfFuncs?: BtfFuncInfo[];
 }
