@@ -6,10 +6,14 @@ one JSON result per line on stdout, so a test can send hundreds of programs to o
 Request: {"insns": HEX, "progType": int, "expectedAttachType": int, "maps": [{"type": int, "keySize": int,
   "valueSize": int, "maxEntries": int, "flags": int, "name": str, "init": [[KEYHEX, VALUEHEX], ...]}],
   "mapRefs": [[slot, mapIndex], ...], "logLevel": int, "logSize": int, "license": str,
-  "run": bool, "dataIn": HEX, "ctxIn": HEX, "repeat": int, "dataSizeOut": int, "dumpMaps": bool}
+  "run": bool, "dataIn": HEX, "ctxIn": HEX, "repeat": int, "dataSizeOut": int, "dumpMaps": bool,
+  "btfFuncs": [{"slot": int, "name": str, "linkage": "static"|"global", "params": int}, ...]}
 Result: {"loaded": bool, "errno": int, "log": str, "retval": int, "runErrno": int, "dataOut": HEX,
   "ctxOut": HEX, "durationNs": int, "maps": [[[KEYHEX, VALUEHEX], ...], ...]}
 A map reference patches the ld_imm64 at `slot` to BPF_PSEUDO_MAP_FD with the new map's fd, as libbpf does.
+`btfFuncs` (optional) describes the program's functions: a minimal BTF blob is loaded with one FUNC per
+record (returning int, taking `params` int arguments) and passed with one func_info record per entry,
+which the kernel needs before a program may take a subprogram's address (bpf_loop callbacks).
 """
 import ctypes, json, os, struct, sys
 
@@ -18,7 +22,7 @@ libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
 
 BPF_MAP_CREATE, BPF_MAP_LOOKUP_ELEM, BPF_MAP_UPDATE_ELEM, BPF_MAP_GET_NEXT_KEY = 0, 1, 2, 4
-BPF_PROG_LOAD, BPF_PROG_TEST_RUN = 5, 10
+BPF_PROG_LOAD, BPF_PROG_TEST_RUN, BPF_BTF_LOAD = 5, 10, 18
 ATTR_SIZE = 160
 
 
@@ -74,6 +78,52 @@ def dump_map(fd, m):
     return out
 
 
+BTF_KIND_INT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO = 1, 12, 13
+LINKAGE = {"static": 0, "global": 1, "extern": 2}
+
+
+def btf_blob(funcs):
+    """A BTF blob: type 1 is `int`, then one FUNC_PROTO per distinct parameter count, then one FUNC per
+    function (in the order given, so the FUNC of funcs[i] has the returned type id ids[i])."""
+    strings = bytearray(b"\0")
+
+    def name(text):
+        off = len(strings)
+        strings.extend(text.encode() + b"\0")
+        return off
+
+    types = bytearray()
+    types += struct.pack("<III", name("int"), BTF_KIND_INT << 24, 4) + struct.pack("<I", (1 << 24) | 32)
+    next_id, protos = 2, {}
+    for f in funcs:
+        n = f.get("params", 0)
+        if n in protos:
+            continue
+        types += struct.pack("<III", 0, (BTF_KIND_FUNC_PROTO << 24) | n, 1)
+        for i in range(n):
+            types += struct.pack("<II", name("a%d" % i), 1)
+        protos[n] = next_id
+        next_id += 1
+    ids = []
+    for f in funcs:
+        types += struct.pack("<III", name(f["name"]), (BTF_KIND_FUNC << 24) | LINKAGE[f.get("linkage", "static")],
+                             protos[f.get("params", 0)])
+        ids.append(next_id)
+        next_id += 1
+    header = struct.pack("<HBBIIIII", 0xEB9F, 1, 0, 24, 0, len(types), len(types), len(strings))
+    return header + bytes(types) + bytes(strings), ids
+
+
+def load_btf(blob):
+    buf = ctypes.create_string_buffer(blob, len(blob))
+    lbuf = ctypes.create_string_buffer(1 << 16)
+    fd, err, _ = bpf(BPF_BTF_LOAD, attr_with([(0, "Q", ptr(buf)), (8, "Q", ptr(lbuf)), (16, "I", len(blob)),
+                                              (20, "I", 1 << 16), (24, "I", 1)]))
+    if fd < 0:
+        raise OSError(err, "BTF load failed: " + os.strerror(err) + ": " + lbuf.value.decode("utf-8", "replace"))
+    return fd
+
+
 def handle(req):
     res = {"loaded": False, "errno": 0, "log": ""}
     fds = []
@@ -95,6 +145,15 @@ def handle(req):
                        (16, "Q", ptr(lic)), (24, "I", log_level), (28, "I", log_size if log_level else 0),
                        (32, "Q", ptr(lbuf) if log_level else 0), (68, "I", req.get("expectedAttachType", 0))])
         a[48:48 + 4] = b"test"
+        funcs = req.get("btfFuncs")
+        if funcs is not None:
+            blob, ids = btf_blob(funcs)
+            bfd = load_btf(blob)
+            fds.append(bfd)
+            recs = b"".join(struct.pack("<II", f["slot"], t) for f, t in zip(funcs, ids))
+            fbuf = ctypes.create_string_buffer(recs, max(len(recs), 1))
+            for off, fmt, val in [(72, "I", bfd), (76, "I", 8), (80, "Q", ptr(fbuf)), (88, "I", len(funcs))]:
+                struct.pack_into(fmt, a, off, val)
         pfd, err, _ = bpf(BPF_PROG_LOAD, a)
         res["log"] = lbuf.value.decode("utf-8", "replace")
         if pfd < 0:

@@ -34,6 +34,8 @@ export interface KernelRequest {
   repeat?: number;
   dataSizeOut?: number;
   dumpMaps?: boolean;
+  /** Functions to describe in a minimal BTF blob and pass as func_info (needed for callbacks). */
+  btfFuncs?: { slot: number; name: string; linkage: 'static' | 'global' | 'extern'; params: number }[];
 }
 
 export interface KernelResult {

@@ -49,5 +49,8 @@ describe('lang: hover', () => {
     assert.match(describeRegister('scalar(smin=smin32=0,smax=umax=smax32=umax32=255,var_off=(0x0; 0xff))'), /from 0 to 255/);
     assert.match(describeRegister('pkt(off=14,r=14)'), /14 bytes/);
     assert.match(describeRegister('fp-8'), /stack, -8 bytes/);
+    // Joined states of several paths: alternatives and registers some path left uninitialised.
+    assert.strictEqual(describeRegister('7|?'), 'the number 7, but not initialised on some paths');
+    assert.strictEqual(describeRegister('5|fp0'), 'depending on the path: the number 5; or a pointer into the stack, 0 bytes from the frame pointer r10');
   });
 });

@@ -56,6 +56,21 @@ describe('lang: with the real verifier', () => {
     assert.match(hints.get(15)!, /^; R1_w=map_ptr\(map=counts,ks=4,vs=8\)/);
   });
 
+  it('joins the states of every path in hovers and inlay hints, and says how many paths there were', () => {
+    const text = ['\t.section\tsocket,"ax",@progbits', 'prog:', '\tr2 = *(u32 *)(r1 + 0)', '\tr0 = 1', '\tif r2 > 10 goto +1',
+      '\tr0 = 3', '\tr0 += 1', '\texit', ''].join('\n');
+    const a = analyze(text, {}, verifyProgram);
+    const h = hover(a, { line: 7, column: 2 })!;
+    assert.strictEqual(h.markdown,
+      'before: `R0=scalar(smin=umin=smin32=umin32=1,smax=umax=smax32=umax32=3,var_off=(0x1; 0x2))` — a number from 1 to 3\n\n' +
+      'after: `R0=scalar(smin=umin=smin32=umin32=2,smax=umax=smax32=umax32=4,var_off=(0x0; 0x6))` — a number from 2 to 4\n\n' +
+      '2 paths reach this instruction; the states above join them all.');
+    const hint = inlayHints(a).find((x) => x.position.line === 7)!;
+    assert.strictEqual(hint.tooltip, '2 paths reach this instruction; their states after it, joined: ' +
+      'R0=scalar(smin=umin=smin32=umin32=2,smax=umax=smax32=umax32=4,var_off=(0x0; 0x6)) R1=ctx() ' +
+      'R2=scalar(smin=0,smax=umax=0xffffffff,var_off=(0x0; 0xffffffff)) R10=fp0');
+  });
+
   it('stops a verification that outruns its time budget and says so instead of stalling', () => {
     const lines = ['\t.section\txdp,"ax",@progbits', 'prog:', '\tr0 = 0', '\tr1 = 0', '.Ltop:'];
     for (let i = 0; i < 60; i++) lines.push(`\tif r1 > ${i} goto .L${i}`, '\tr0 += 1', `.L${i}:`);

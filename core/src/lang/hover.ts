@@ -93,6 +93,8 @@ function registerMarkdown(name: string, at: { pa: ProgramAnalysis; slot: number 
   };
   show(before?.exact === false ? 'before (the verifier stopped here)' : 'before', before?.state.regs[n]);
   if (st?.after && st.after.regs[n] !== before?.state.regs[n]) show('after', st.after.regs[n]);
+  // The states are joined over every path that reached the slot; say how many there were.
+  if (st && st.visits > 1) out.push(`${st.visits} paths reach this instruction; the states above join them all.`);
   if (name.startsWith('w')) out.push('', `\`${name}\` is the low 32 bits of \`r${n}\`.`);
   return out.join('\n\n');
 }

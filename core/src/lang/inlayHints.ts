@@ -2,7 +2,8 @@
  * Inlay hints: after each instruction, what the verifier learnt from it, written like the notes of
  * the kernel's log (`; R0_w=4`): the registers and stack slots whose state the instruction changed.
  * Only lines in the requested range get hints, and a line shared by several programs (a subprogram
- * in `.text`) gets one.
+ * in `.text`) gets one. The states are those of all paths that reached the instruction, joined (see
+ * the verifier's joinStates.ts for the `a|b` and `?` notation); the tooltip says how many paths.
  */
 import type { Analysis } from './analysis';
 import type { InlayHint } from './types';
@@ -34,7 +35,7 @@ export function inlayHints(a: Analysis, fromLine = 1, toLine = Number.MAX_SAFE_I
       if (label.length > MAX_LABEL) label = `${label.slice(0, MAX_LABEL - 1)}…`;
       const lineText = a.syntax.lines[r.endLine - 1] ?? '';
       const hint: InlayHint = { position: { line: r.endLine, column: lineText.length + 1 }, label };
-      if (st.visits > 1) hint.tooltip = `states of ${st.visits} visits joined; after: ${st.after.text}`;
+      if (st.visits > 1) hint.tooltip = `${st.visits} paths reach this instruction; their states after it, joined: ${st.after.text}`;
       else hint.tooltip = st.after.text;
       out.push(hint);
     }

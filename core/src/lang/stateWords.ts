@@ -36,7 +36,20 @@ function rangeWords(f: Map<string, string>): string {
   return 'of unknown value';
 }
 
+/**
+ * A joined state (all paths that reached an instruction) lists values of different types separated
+ * by `|`, and `?` for "not initialised on some path"; each alternative is described on its own.
+ */
 export function describeRegister(text: string): string {
+  const alts = text.split('|').map((a) => a.trim());
+  if (alts.length === 1) return describeOne(alts[0]!);
+  const known = alts.filter((a) => a !== '?').map(describeOne);
+  const uninit = alts.includes('?') ? 'not initialised on some paths' : '';
+  if (known.length === 1) return `${known[0]}, but ${uninit}`;
+  return `depending on the path: ${known.join('; or ')}${uninit ? `; or ${uninit}` : ''}`;
+}
+
+function describeOne(text: string): string {
   let t = text.trim();
   if (t.startsWith('P')) t = t.slice(1);
   if (/^-?\d+$/.test(t)) return `the number ${t}`;

@@ -6,9 +6,9 @@
 import type { AluInsn, EndianInsn, MovsxInsn } from '../isa/insn';
 import type { Env } from './env';
 import { newId } from './env';
-import { Reg, unknownScalar, constScalar, isPointer, cloneReg } from './regState';
+import { Reg, unknownScalar, constScalar, immScalar, isPointer, cloneReg } from './regState';
 import { reject } from './errors';
-import { curFrame } from './state';
+import { curFrame, ownReg } from './state';
 import { aluScalar, zext32, syncBounds, signExtend } from './scalar';
 import { adjustPtr } from './ptrArith';
 import { isConst, tcast } from './tnum';
@@ -35,25 +35,33 @@ function regWidth(r: Reg): number {
   return r.umax === 0n ? 0 : r.umax.toString(2).length;
 }
 
-function assignIdBeforeMov(env: Env, src: Reg): void {
-  if (src.type === 'scalar' && !src.id && !isConst(src.var)) src.id = newId(env);
+/**
+ * Links source and destination of a scalar move by a fresh id. The source register object may be
+ * shared with other states, so the frame gets a new object carrying the id; returns the source as it
+ * now is.
+ */
+function assignIdBeforeMov(env: Env, regno: number, src: Reg): Reg {
+  if (src.type !== 'scalar' || src.id || isConst(src.var)) return src;
+  const r = ownReg(curFrame(env.cur), regno);
+  r.id = newId(env);
+  return r;
 }
 
 export function checkAlu(env: Env, insn: AluInsn): void {
   const { dst, op, is64 } = insn;
   if (op === 'mov') {
     if (insn.useReg) {
-      const src = readReg(env, insn.src);
+      let src = readReg(env, insn.src);
       checkWritable(dst);
       if (is64) {
-        assignIdBeforeMov(env, src);
+        src = assignIdBeforeMov(env, insn.src, src);
         setReg(env, dst, cloneReg(src));
       } else {
         let r: Reg;
         if (src.type === 'scalar') {
           const u32 = regWidth(src) <= 32;
-          if (u32) assignIdBeforeMov(env, src);
-          r = { ...src };
+          if (u32) src = assignIdBeforeMov(env, insn.src, src);
+          r = cloneReg(src);
           if (!u32) r.id = 0;
         } else {
           if (!env.privileged) reject(`R${insn.src} partial copy of pointer`);
@@ -73,7 +81,8 @@ export function checkAlu(env: Env, insn: AluInsn): void {
     const d = readReg(env, dst);
     checkWritable(dst);
     if (d.type === 'scalar') {
-      const r = { ...d, id: 0 };
+      const r = cloneReg(d);
+      r.id = 0;
       aluScalar('neg', r, r, is64);
       setReg(env, dst, r);
     } else {
@@ -84,7 +93,7 @@ export function checkAlu(env: Env, insn: AluInsn): void {
   }
   let src: Reg;
   if (insn.useReg) src = readReg(env, insn.src);
-  else src = constScalar(BigInt(insn.imm));
+  else src = immScalar(insn.imm);
   const d = readReg(env, dst);
   if ((op === 'mod' || op === 'div' || op === 'sdiv' || op === 'smod') && !insn.useReg && insn.imm === 0) reject('div by zero');
   if ((op === 'lsh' || op === 'rsh' || op === 'arsh') && !insn.useReg) {
@@ -116,7 +125,7 @@ function opText(op: string): string {
 }
 
 export function checkMovsx(env: Env, insn: MovsxInsn): void {
-  const src = readReg(env, insn.src);
+  let src = readReg(env, insn.src);
   checkWritable(insn.dst);
   if (src.type !== 'scalar') {
     if (!env.privileged) reject(`R${insn.src} sign-extension part of pointer`);
@@ -126,8 +135,8 @@ export function checkMovsx(env: Env, insn: MovsxInsn): void {
     return;
   }
   const noSext = src.umax < 1n << BigInt(insn.bits - 1);
-  if (noSext) assignIdBeforeMov(env, src);
-  const r: Reg = { ...src };
+  if (noSext) src = assignIdBeforeMov(env, insn.src, src);
+  const r: Reg = cloneReg(src);
   if (!noSext) r.id = 0;
   if (insn.is64) signExtend(r, insn.bits / 8);
   else {

@@ -5,10 +5,10 @@
  * granting packet ranges from `pkt + N <=> pkt_end` comparisons.
  */
 import type { JmpOp } from '../isa/insn';
-import { Reg, isPktPointer, constScalar, isPointer } from './regState';
+import { Reg, isPktPointer, constScalar, isPointer, cloneReg } from './regState';
 import { Bounds, syncBounds, mark64Unbounded, mark32Unbounded } from './scalar';
 import { isConst, tsubreg, tintersect, twithSubreg, tor, tand, tconst, U64, U32 } from './tnum';
-import type { VState } from './state';
+import type { StackSlot, VState } from './state';
 
 const s32 = (v: bigint): bigint => BigInt.asIntN(32, v);
 const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
@@ -218,9 +218,25 @@ export function setMinMax(t1: Reg, t2: Reg, f1: Reg, f2: Reg, op: JmpOp, is32: b
 
 /** Every register and spilled register of every frame of a state. */
 export function forEachReg(s: VState, fn: (r: Reg, set: (n: Reg) => void) => void): void {
+  // One setter for the whole walk, pointed at the register or slot being visited: `fn` calls it
+  // before it returns, and a closure per register would cost more than the visit itself.
+  let regs: Reg[] | undefined;
+  let idx = 0;
+  let slot: StackSlot | undefined;
+  const set = (n: Reg): void => {
+    if (slot) slot.spilled = n;
+    else regs![idx] = n;
+  };
   for (const f of s.frames) {
-    for (let i = 0; i < f.regs.length; i++) fn(f.regs[i]!, (n) => { f.regs[i] = n; });
-    for (const slot of f.stack) if (slot.spilled) fn(slot.spilled, (n) => { slot.spilled = n; });
+    regs = f.regs;
+    slot = undefined;
+    for (idx = 0; idx < regs.length; idx++) fn(regs[idx]!, set);
+    for (const sl of f.stack) {
+      if (!sl.spilled) continue;
+      slot = sl;
+      fn(sl.spilled, set);
+    }
+    slot = undefined;
   }
 }
 
@@ -233,7 +249,8 @@ export function markPtrOrNull(s: VState, id: number, refId: number, isNull: bool
       set(constScalar(0n));
       return;
     }
-    const n: Reg = { ...r, maybeNull: false };
+    const n: Reg = cloneReg(r);
+    n.maybeNull = false;
     if (!n.refId) n.id = 0;
     set(n);
   });
@@ -243,7 +260,7 @@ export function markPtrOrNull(s: VState, id: number, refId: number, isNull: bool
 export function syncLinked(s: VState, known: Reg): void {
   if (known.type !== 'scalar' || !known.id) return;
   forEachReg(s, (r, set) => {
-    if (r !== known && r.type === 'scalar' && r.id === known.id) set({ ...known });
+    if (r !== known && r.type === 'scalar' && r.id === known.id) set(cloneReg(known));
   });
 }
 
@@ -254,6 +271,6 @@ export function goodPktPointers(s: VState, reg: Reg, rightOpen: boolean): void {
   let range = reg.off;
   if (rightOpen) range++;
   forEachReg(s, (r, set) => {
-    if (r.type === reg.type && r.id === reg.id) set({ ...r, range: Math.max(r.range, range) });
+    if (r.type === reg.type && r.id === reg.id) { const n = cloneReg(r); n.range = Math.max(r.range, range); set(n); }
   });
 }

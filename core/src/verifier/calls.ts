@@ -1,12 +1,14 @@
 /**
  * bpf-to-bpf calls: entering a subprogram in a new frame (arguments R1-R5 passed, caller-saved
- * registers cleared, at most 8 frames), returning from it (R0 handed back, stack pointers refused), and
- * the combined stack check over the static call graph done after verification.
+ * registers cleared, at most 8 frames), returning from it (R0 handed back, stack pointers refused; a
+ * callback's exit is checked in callbacks.ts), and the combined stack check over the static call graph
+ * done after verification.
  */
 import type { Env } from './env';
 import { reject } from './errors';
 import { curFrame, newFrame, MAX_CALL_FRAMES } from './state';
 import { notInit, cloneReg } from './regState';
+import { exitCallback } from './callbacks';
 
 /** Enters the subprogram at `target` from the call at `callsite`; returns the slot to continue at. */
 export function enterSubprog(env: Env, callsite: number, target: number): number {
@@ -22,19 +24,24 @@ export function enterSubprog(env: Env, callsite: number, target: number): number
   return target;
 }
 
-/** Leaves the current subprogram; returns the slot after the call. */
+/** Leaves the current subprogram; returns the slot after the call (a callback goes back to the helper call). */
 export function exitSubprog(env: Env): number {
   const s = env.cur;
   const callee = curFrame(s);
   const r0 = callee.regs[0]!;
   if (r0.type === 'fp') reject('cannot return stack pointer to the caller');
+  if (callee.inCallbackFn) return exitCallback(env, callee);
   s.frames.pop();
   const caller = curFrame(s);
   caller.regs[0] = cloneReg(r0);
   return callee.callsite + 1;
 }
 
-/** check_max_stack_depth: the deepest chain of frames over the static call graph must fit in 512 bytes. */
+/**
+ * check_max_stack_depth: the deepest chain of frames over the static call graph must fit in 512 bytes,
+ * and a subprogram that makes a tail call may only be reached with less than 256 bytes of callers'
+ * stack (a tail call keeps the callers' frames, and up to 33 programs may chain).
+ */
 export function checkCombinedStack(env: Env): void {
   const round = (d: number): number => Math.ceil(Math.max(d, 0) / 16) * 16;
   const subIndex = (slot: number): number => {
@@ -42,10 +49,18 @@ export function checkCombinedStack(env: Env): void {
     return 0;
   };
   const calls: number[][] = env.subprogs.map(() => []);
+  const tailCalls = new Set<number>();
   env.insns.forEach((insn, i) => {
-    if (insn && insn.kind === 'call' && insn.src === 1) calls[subIndex(i)]!.push(subIndex(i + 1 + insn.imm));
+    if (insn && insn.kind === 'call' && insn.src === 0 && insn.imm === 12) tailCalls.add(subIndex(i));
+    // Taking a function's address counts as calling it: the helper runs the callback on this stack.
+    if (insn && ((insn.kind === 'call' && insn.src === 1) || (insn.kind === 'ldImm64' && insn.src === 4))) {
+      calls[subIndex(i)]!.push(subIndex(i + 1 + insn.imm));
+    }
   });
   const walk = (sp: number, depth: number, frames: number, seen: Set<number>): void => {
+    if (sp !== 0 && tailCalls.has(sp) && depth >= 256) {
+      reject(`tail_calls are not allowed when call stack of previous frames is ${depth} bytes. Too large`);
+    }
     const total = depth + round(env.subprogs[sp]!.stackDepth);
     if (total > 512) reject(`combined stack size of ${frames} calls is ${total}. Too large`);
     if (seen.has(sp)) return;

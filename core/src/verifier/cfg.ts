@@ -27,7 +27,11 @@ function target(insn: Insn, pc: number): number | undefined {
   }
 }
 
-export function checkCfg(insns: (Insn | undefined)[]): CfgInfo {
+/**
+ * `firstPass` runs where the kernel runs its first pass over all slots (resolve_pseudo_ldimm64): after
+ * the function-boundary checks and before the reachability walk.
+ */
+export function checkCfg(insns: (Insn | undefined)[], firstPass?: () => void): CfgInfo {
   const n = insns.length;
   // Unknown or malformed slots: the kernel reports them when it reaches them; the CFG treats them as plain.
   const starts = new Set<number>([0]);
@@ -59,6 +63,7 @@ export function checkCfg(insns: (Insn | undefined)[]): CfgInfo {
       }
     }
   }
+  firstPass?.();
   // Depth-first walk from every function entry reachable from the main program.
   const seen = new Uint8Array(n);
   const prune = new Uint8Array(n);
@@ -130,28 +135,37 @@ function useDef(insn: Insn): [number, number] {
 function liveness(insns: (Insn | undefined)[]): Uint16Array {
   const n = insns.length;
   const live = new Uint16Array(n);
+  // Uses, definitions and successors are fixed, so they are worked out once, before the rounds.
+  const use = new Uint16Array(n);
+  const def = new Uint16Array(n);
+  const succ1 = new Int32Array(n).fill(-1);
+  const succ2 = new Int32Array(n).fill(-1);
+  const skip = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const insn = insns[i];
+    if (!insn || insn.kind === 'ldImm64Hi') { skip[i] = 1; continue; }
+    const [u, d] = useDef(insn);
+    use[i] = u;
+    def[i] = d;
+    switch (insn.kind) {
+      case 'exit': break;
+      case 'ja': succ1[i] = target(insn, i)!; break;
+      case 'jcond': case 'mayGoto': succ1[i] = i + 1; succ2[i] = target(insn, i)!; break;
+      case 'ldImm64': succ1[i] = i + 2; break;
+      default: succ1[i] = i + 1;
+    }
+  }
   let changed = true;
   let rounds = 0;
   while (changed && rounds++ < 64) {
     changed = false;
     for (let i = n - 1; i >= 0; i--) {
-      const insn = insns[i];
-      if (!insn || insn.kind === 'ldImm64Hi') continue;
+      if (skip[i]) continue;
       let out = 0;
-      const succ: number[] = [];
-      switch (insn.kind) {
-        case 'exit': break;
-        case 'ja': succ.push(target(insn, i)!); break;
-        case 'jcond': case 'mayGoto': succ.push(i + 1, target(insn, i)!); break;
-        case 'ldImm64': succ.push(i + 2); break;
-        case 'call':
-          succ.push(i + 1);
-          break;
-        default: succ.push(i + 1);
-      }
-      for (const s of succ) if (s >= 0 && s < n) out |= live[s]!;
-      const [use, def] = useDef(insn);
-      const inn = (use | (out & ~def)) & 0x7ff;
+      const a = succ1[i]!, b = succ2[i]!;
+      if (a >= 0 && a < n) out |= live[a]!;
+      if (b >= 0 && b < n) out |= live[b]!;
+      const inn = (use[i]! | (out & ~def[i]!)) & 0x7ff;
       if (inn !== live[i]) { live[i] = inn; changed = true; }
     }
   }

@@ -7,22 +7,26 @@
  */
 import type { Insn } from '../isa/insn';
 import type { MapDef, Program } from '../program/model';
-import type { Env } from './env';
+import type { Env, CallbackWidening } from './env';
 import { demandPrecision } from './env';
-import type { VerifyOptions, VerifyResult, InsnStates, StateView } from './types';
+import type { VerifyOptions, VerifyResult } from './types';
 import { Reject, reject } from './errors';
-import { VState, CheckpointLink, initialState, cloneState, curFrame } from './state';
-import { Reg, pointer, constScalar, unknownScalar, notInit, typeName, isPointer } from './regState';
+import { VState, CheckpointLink, initialState, cloneState, cloneFrame, curFrame, ownReg } from './state';
+import { StateCollector } from './joinStates';
+import { Reg, pointer, constScalar, immScalar, unknownScalar, notInit, typeName, isPointer, cloneReg } from './regState';
 import { checkCfg } from './cfg';
 import { checkAlu, checkMovsx, checkEndian, readReg, checkWritable, setReg } from './alu';
 import { checkMemAccess } from './memAccess';
 import { branchTaken, setMinMax, markPtrOrNull, syncLinked, goodPktPointers, AT_PKT_END, BEYOND_PKT_END } from './branch';
 import { checkHelperCall } from './helpers';
 import { enterSubprog, exitSubprog, checkCombinedStack } from './calls';
+import { markCallbackCalls, widenAfterCallback, checkLdAbsInCallback, CALLS_CALLBACK } from './callbacks';
+import { checkFuncInfoEarly, checkFuncInfoLayout, loadFuncAddress } from './funcInfo';
 import { checkReturnCode, checkReferenceLeak } from './returns';
 import { statesEqual, statesMaybeLooping } from './prune';
 import { insnText, stateText, alignedState, statsLine, frameView } from './log';
 import { explain } from './messages';
+import { firstPassError, mainPassMessage, cfgStandIn } from './rawSlots';
 
 interface Checkpoint extends CheckpointLink { state: VState; at: number; hit: number; miss: number; evicted?: boolean }
 interface Pending { state: VState; insn: number; from: number }
@@ -33,23 +37,33 @@ function now(opts: VerifyOptions): number {
   return opts.clock ? opts.clock() : Date.now() * 1000;
 }
 
-export function runVerifier(prog: Program, maps: MapDef[], opts: VerifyOptions): VerifyResult {
+export function runVerifier(prog: Program, maps: MapDef[], opts: VerifyOptions, callbackWidening: CallbackWidening = 'precise'): VerifyResult {
   const t0 = now(opts);
   const env: Env = {
     prog, maps, insns: prog.insns, privileged: opts.privileged ?? true, logLevel: opts.logLevel ?? 0, idGen: 0,
     cur: initialState(), insnIdx: 0, subprogs: [], mapBySlot: new Map(), liveBefore: new Uint16Array(0), log: [],
-    scratched: 0, scratchedStack: new Set(),
+    scratched: 0, scratchedStack: new Set(), callbackWidening,
   };
   const stats = { maxStatesPerInsn: 0, totalStates: 0, peakStates: 0 };
   let processed = 0;
-  const collect = opts.collectStates ? new Map<number, InsnStates>() : undefined;
+  const collect = opts.collectStates ? new StateCollector(opts.collectStates === 'last' ? 'last' : 'joined') : undefined;
   let error: VerifyResult['error'];
   try {
     for (const [slot, ref] of prog.ldImm64Refs) {
       if (ref.kind === 'map') env.mapBySlot.set(slot, maps.findIndex((m) => m.name === ref.map));
     }
-    const cfg = checkCfg(prog.insns);
+    checkFuncInfoEarly(env);
+    // Undecodable slots: the control-flow checks see only their opcode and jump offset, and the
+    // kernel's first pass over all slots refuses some of them before the reachability walk.
+    const raws = prog.rawSlots;
+    const cfgInsns = raws?.size ? prog.insns.map((x, i) => { const r = raws.get(i); return r ? cfgStandIn(r, x) : x; }) : prog.insns;
+    const cfg = checkCfg(cfgInsns, () => {
+      const e = firstPassError(prog);
+      if (e) reject(e.message, e.insn);
+    });
     env.subprogs = cfg.subprogs;
+    checkFuncInfoLayout(env);
+    markCallbackCalls(prog.insns, cfg.prunePoints, cfg.jmpPoints);
     env.liveBefore = cfg.liveBefore;
     const r = doCheck(env, opts, cfg.prunePoints, cfg.jmpPoints, stats, collect);
     processed = r;
@@ -71,12 +85,12 @@ export function runVerifier(prog: Program, maps: MapDef[], opts: VerifyOptions):
     stats, timeUsec: Math.max(0, Math.round(now(opts) - t0)),
   };
   if (error) result.error = error;
-  if (collect) result.states = [...collect.values()].sort((a, b) => a.insn - b.insn);
+  if (collect) result.states = collect.result(env);
   return result;
 }
 
 function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Uint8Array, stats: VerifyResult['stats'],
-  collect: Map<number, InsnStates> | undefined): number {
+  collect: StateCollector | undefined): number {
   const limit = opts.maxInsns ?? 1_000_000;
   const explored = new Map<number, Checkpoint[]>();
   const stack: Pending[] = [];
@@ -91,6 +105,9 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
   // The last instruction checked: errors raised at a prune point blame it, as the kernel's log does.
   let lastIdx = 0;
   const lvl = env.logLevel;
+
+  // Made once: a closure per instruction would be garbage the moment the instruction is checked.
+  const countJmp = (n: number): void => { jmps += n; };
 
   const finishPath = (): boolean => {
     let cp = env.cur.parent as Checkpoint | undefined;
@@ -111,14 +128,17 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
 
   const liveAt = (s: VState, at: number) => (k: number): number => {
     if (k === s.frames.length - 1) return env.liveBefore[at] ?? 0x7ff;
-    const callsite = s.frames[k + 1]!.callsite;
-    return (env.liveBefore[callsite + 1] ?? 0x7ff) | 1;
+    const callee = s.frames[k + 1]!;
+    // A callback returns to the helper call itself, which reads R1-R5 again; R0 is not handed back.
+    if (callee.inCallbackFn) return env.liveBefore[callee.callsite] ?? 0x7ff;
+    return (env.liveBefore[callee.callsite + 1] ?? 0x7ff) | 1;
   };
 
   for (;;) {
     env.insnIdx = idx;
     env.processedSoFar = processed;
-    if (opts.signal?.cancelled) reject('verification cancelled');
+    // Polled every 256 instructions: a caller's signal may be a getter that reads the clock.
+    if ((processed & 0xff) === 0 && opts.signal?.cancelled) reject('verification cancelled');
     if (idx < 0 || idx >= env.insns.length) reject(`invalid insn idx ${idx} insn_cnt ${env.insns.length}`);
     const insn = env.insns[idx];
     processed++;
@@ -127,7 +147,7 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
     if (jmpPoints[idx]) env.cur.jmpHistory++;
     if (prune[idx]) {
       const list = explored.get(idx) ?? [];
-      const forceCp = prune[idx] === 2;
+      const forceCp = prune[idx]! >= 2;
       const forceNew = forceCp || env.cur.jmpHistory > 40;
       let addNew = forceNew || (jmps - prevJmps >= 2 && processed - prevInsns >= 8);
       let pruned = false;
@@ -135,7 +155,7 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
       for (let k = 0; k < list.length; k++) {
         const sl = list[k]!;
         statesCnt++;
-        if (sl.branches > 0 && forceCp && sl.state.mayGotoDepth !== env.cur.mayGotoDepth &&
+        if (sl.branches > 0 && prune[idx] === 2 && sl.state.mayGotoDepth !== env.cur.mayGotoDepth &&
             statesEqual(sl.state, env.cur, liveAt(sl.state, idx), false, false)) {
           // A may_goto loop converged: this iteration adds nothing the earlier one did not cover.
           sl.hit++;
@@ -144,7 +164,16 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
           break;
         }
         if (sl.branches > 0) {
-          if (statesMaybeLooping(sl.state, env.cur) && statesEqual(sl.state, env.cur, () => 0x7ff, true)) {
+          if (prune[idx] === CALLS_CALLBACK) {
+            // A callback iteration that brings nothing new ends the walk of the callback.
+            if (statesEqual(sl.state, env.cur, liveAt(sl.state, idx), false, false)) {
+              sl.hit++;
+              pruned = true;
+              if (sl.precise) demandPrecision(env);
+              break;
+            }
+          } else if (statesMaybeLooping(sl.state, env.cur) && statesEqual(sl.state, env.cur, () => 0x7ff, true) &&
+              (sl.state.callbackUnrollDepth ?? 0) === (env.cur.callbackUnrollDepth ?? 0)) {
             reject(`infinite loop detected at insn ${idx}`, idx);
           }
           if (!forceNew && jmps - prevJmps < 20 && processed - prevInsns < 100) addNew = false;
@@ -184,23 +213,22 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
         prevInsns = processed;
       }
     }
+    const raw = env.prog.rawSlots?.get(idx);
+    if (raw && insn?.kind !== 'ldImm64' && insn?.kind !== 'ldImm64Hi') reject(mainPassMessage(raw));
     if (!insn) reject(`unknown opcode at insn ${idx}`);
     if (lvl > 0 && printState) {
       env.log.push(from >= 0 ? `\nfrom ${from} to ${idx}: ${stateText(env, env.cur)}` : `${idx}: ${stateText(env, env.cur)}`);
     }
     printState = false;
-    let before: StateView | undefined;
-    if (collect) before = frameView(env, curFrame(env.cur));
+    // A copy of the frame shares its register objects, so taking one per instruction is cheap.
+    const before = collect ? cloneFrame(curFrame(env.cur)) : undefined;
     env.scratched = 0;
     if (lvl > 1) env.scratchedStack = new Set();
     lastIdx = idx;
-    const next = step(env, insn, idx, stack, (n) => { jmps += n; });
-    if (collect) {
-      const entry = collect.get(idx) ?? { insn: idx, visits: 0 };
-      entry.visits++;
-      entry.before = before;
-      entry.after = next.kind === 'exit' ? undefined : frameView(env, curFrame(env.cur));
-      collect.set(idx, entry);
+    const next = step(env, insn, idx, stack, countJmp);
+    if (collect && before) {
+      collect.before(idx, before);
+      collect.after(idx, next.kind === 'exit' ? undefined : curFrame(env.cur));
     }
     if (lvl > 1) {
       const f = curFrame(env.cur);
@@ -265,7 +293,7 @@ function step(env: Env, insn: Insn, idx: number, stack: Pending[], countJmp: (n:
         const off = ref?.kind === 'map' ? ref.offset : 0;
         r = insn.src === 2 || insn.src === 6 || off ? pointer('map_value', { map, off }) : pointer('map_ptr', { map });
       } else if (ref?.kind === 'func' || insn.src === 4) {
-        reject('missing btf func_info');
+        r = loadFuncAddress(env, idx, insn);
       } else if (ref?.kind === 'data') {
         r = unknownScalar();
       } else {
@@ -282,6 +310,7 @@ function step(env: Env, insn: Insn, idx: number, stack: Pending[], countJmp: (n:
       const r6 = readReg(env, 6);
       if (insn.kind === 'ldInd') readReg(env, insn.src);
       if (r6.type !== 'ctx') reject('at the time of BPF_LD_ABS|IND R6 != pointer to skb');
+      checkLdAbsInCallback(env);
       for (let i = 1; i <= 5; i++) regs[i] = notInit();
       setReg(env, 0, unknownScalar());
       return { kind: 'next', to: idx + 1 };
@@ -299,7 +328,7 @@ function step(env: Env, insn: Insn, idx: number, stack: Pending[], countJmp: (n:
     }
     case 'jcond': {
       countJmp(1);
-      const src = insn.useReg ? readReg(env, insn.src) : constScalar(BigInt(insn.imm));
+      const src = insn.useReg ? readReg(env, insn.src) : immScalar(insn.imm);
       const dst = readReg(env, insn.dst);
       const is32 = !insn.is64;
       const pred = branchTaken(dst, src, insn.op, is32);
@@ -308,11 +337,18 @@ function step(env: Env, insn: Insn, idx: number, stack: Pending[], countJmp: (n:
       if (pred === 0) return { kind: 'next', to: idx + 1 };
       const other = cloneState(env.cur);
       pushBranch(env, stack, other, idx + 1 + insn.off, idx);
-      const oRegs = curFrame(other).regs;
-      const tDst = oRegs[insn.dst]!;
-      const tSrc = insn.useReg ? oRegs[insn.src]! : { ...src };
-      const fSrc = insn.useReg ? regs[insn.src]! : { ...src };
-      setMinMax(tDst, tSrc, dst, fSrc, insn.op, is32);
+      const oFrame = curFrame(other);
+      const oRegs = oFrame.regs;
+      if (dst.type === 'scalar' && src.type === 'scalar') {
+        // The two states share register objects; narrowing changes them, so each side gets its own.
+        const fFrame = curFrame(env.cur);
+        const same = insn.useReg && insn.src === insn.dst;
+        const tDst = ownReg(oFrame, insn.dst);
+        const tSrc = same ? tDst : insn.useReg ? ownReg(oFrame, insn.src) : cloneReg(src);
+        const fDst = ownReg(fFrame, insn.dst);
+        const fSrc = same ? fDst : insn.useReg ? ownReg(fFrame, insn.src) : cloneReg(src);
+        setMinMax(tDst, tSrc, fDst, fSrc, insn.op, is32);
+      }
       if (insn.useReg && src.type === 'scalar' && src.id) { syncLinked(env.cur, regs[insn.src]!); syncLinked(other, oRegs[insn.src]!); }
       if (dst.type === 'scalar' && dst.id) { syncLinked(env.cur, regs[insn.dst]!); syncLinked(other, oRegs[insn.dst]!); }
       if (!is32 && !insn.useReg && insn.imm === 0 && (insn.op === 'jeq' || insn.op === 'jne') && dst.maybeNull) {
@@ -327,7 +363,8 @@ function step(env: Env, insn: Insn, idx: number, stack: Pending[], countJmp: (n:
       countJmp(1);
       if (insn.src === 1) return { kind: 'jump', to: enterSubprog(env, idx, idx + 1 + insn.imm) };
       if (insn.src === 2) reject('calling kernel function is not supported without BTF');
-      checkHelperCall(env, insn.imm, idx);
+      const callback = checkHelperCall(env, insn.imm, idx);
+      if (callback) pushBranch(env, stack, callback.state, callback.insn, idx);
       if (insn.imm === 12) {
         // A successful tail call never returns; the verifier continues as if it failed.
       }
@@ -337,7 +374,10 @@ function step(env: Env, insn: Insn, idx: number, stack: Pending[], countJmp: (n:
     case 'exit': {
       countJmp(1);
       if (env.cur.frames.length > 1) {
-        return { kind: 'jump', to: exitSubprog(env) };
+        const fromCallback = curFrame(env.cur).inCallbackFn;
+        const to = exitSubprog(env);
+        if (fromCallback) widenAfterCallback(env, to);
+        return { kind: 'jump', to };
       }
       checkReferenceLeak(env, 'BPF_EXIT instruction in main prog');
       checkReturnCode(env);
@@ -378,7 +418,7 @@ function pktCompare(op: string, ok: boolean, tRegs: Reg[], oRegs: Reg[], d: numb
   const dst = tRegs[d]!, src = tRegs[s]!;
   const dPkt = (dst.type === 'pkt' && src.type === 'pkt_end') || (dst.type === 'pkt_meta' && src.type === 'pkt' && src.off === 0 && src.range === 0);
   const sPkt = (dst.type === 'pkt_end' && src.type === 'pkt') || (dst.type === 'pkt' && dst.off === 0 && src.type === 'pkt_meta');
-  const mark = (regs: Reg[], r: number, open: boolean): void => { regs[r] = { ...regs[r]!, range: open ? BEYOND_PKT_END : AT_PKT_END }; };
+  const mark = (regs: Reg[], r: number, open: boolean): void => { const n = cloneReg(regs[r]!); n.range = open ? BEYOND_PKT_END : AT_PKT_END; regs[r] = n; };
   switch (op) {
     case 'jgt':
       if (dPkt) { goodPktPointers(thisB, dst, false); mark(oRegs, d, true); } else if (sPkt) { goodPktPointers(otherB, oRegs[s]!, true); mark(tRegs, s, false); } else return false;

@@ -3,7 +3,8 @@
  * argument checks for each argument kind (map pointer, key and value memory, memory/size pairs, context,
  * sockets, constants), map/helper compatibility, reference acquisition and release (ring buffer records,
  * socket lookups), and the state after the call (R0 by return type, R1-R5 cleared, packet pointers
- * invalidated by helpers that change packet data).
+ * invalidated by helpers that change packet data). Helpers that call callbacks hand the callback's
+ * entry state back to the driver (callbacks.ts).
  */
 import type { Env } from './env';
 import { newId, noteStackDepth, demandPrecision } from './env';
@@ -17,6 +18,7 @@ import { checkStackBounds, stackMarkWritten } from './stack';
 import { forEachReg } from './branch';
 import { checkReferenceLeak } from './returns';
 import { isConst, tstr } from './tnum';
+import { callbackCall, type PendingCallback } from './callbacks';
 
 const MEM_TYPES = 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_';
 const MEM_OK = new Set(['fp', 'pkt', 'pkt_meta', 'map_key', 'map_value', 'mem']);
@@ -176,7 +178,11 @@ function constArrayKey(env: Env, map: number, keyReg: Reg): boolean {
   return key !== undefined && key < BigInt(m.maxEntries);
 }
 
-export function checkHelperCall(env: Env, fid: number, insnIdx: number): void {
+/**
+ * Checks the helper call at `insnIdx` and sets the state after it; returns the state that enters a
+ * callback when the helper calls one (bpf_loop, bpf_for_each_map_elem), for the driver to explore.
+ */
+export function checkHelperCall(env: Env, fid: number, insnIdx: number): PendingCallback | undefined {
   if (fid === 0) reject('program of this type cannot use helper bpf_unspec#0');
   const info = helperById(fid);
   if (fid < 0 || fid > MAX_HELPER_ID || !info) reject(`invalid func unknown#${fid}`);
@@ -243,9 +249,12 @@ export function checkHelperCall(env: Env, fid: number, insnIdx: number): void {
         break;
     }
   }
-  if (fid === 12 && curFrame(env.cur).subprog !== 0) reject('tail_call is not allowed in subprogs without BTF');
+  if (fid === 12 && curFrame(env.cur).subprog !== 0 && !env.prog.btfFuncs?.length) reject('tail_call is not allowed in subprogs without BTF');
   if (fid === 12) checkReferenceLeak(env, 'tail_call');
   if (fid === 12 && (meta.map === undefined || env.maps[meta.map]?.type !== 'prog_array')) reject('expected prog array map for tail call');
+  // Callbacks: the state entering the callback is taken before R0-R5 are clobbered, and before the
+  // map/helper compatibility check, which the kernel makes last.
+  const pending = callbackCall(env, fid, insnIdx);
   if (meta.map !== undefined) checkMapCompat(env, meta.map, fid, fname);
   // Release before the return value is set, so a released record is gone from every register.
   if (meta.refId) {
@@ -288,4 +297,5 @@ export function checkHelperCall(env: Env, fid: number, insnIdx: number): void {
   if (CHANGES_PKT.has(fid)) {
     forEachReg(env.cur, (r, set) => { if (r.type === 'pkt' || r.type === 'pkt_meta' || r.type === 'pkt_end') set(unknownScalar()); });
   }
+  return pending;
 }

@@ -111,7 +111,7 @@ export function checkMemAccess(env: Env, a: Access): Reg | undefined {
   let out: Reg | undefined;
   switch (reg.type) {
     case 'map_key': {
-      if (write) reject(`R${regno} cannot write into map_key`);
+      if (write) reject(`write to change key R${regno} not allowed`);
       checkMemRegion(regno, reg, off, size, env.maps[reg.map]?.keySize ?? 0, false);
       out = unknownScalar();
       break;
@@ -171,6 +171,8 @@ export function checkMemAccess(env: Env, a: Access): Reg | undefined {
       noteStackDepth(env, f.subprog, total);
       if (write) {
         if (a.value && a.value.type === 'scalar' && total % 8 !== 0) demandPrecision(env);
+        // A callee's (or callback's) stack pointer stored in a caller's frame would outlive the callee.
+        if (a.value?.type === 'fp' && size === 8 && f !== curFrame(env.cur)) reject('cannot spill pointers to stack into stack frame of the caller');
         stackWrite(f, total, size, a.value, a.imm ?? 0, env.privileged);
         env.scratchedStack.add(Math.floor((-total - 1) / 8));
       } else out = stackRead(f, total, size);

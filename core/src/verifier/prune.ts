@@ -32,11 +32,15 @@ function sameShape(o: Reg, c: Reg): boolean {
     o.off === c.off && o.map === c.map && o.memSize === c.memSize && o.frame === c.frame && o.subprog === c.subprog;
 }
 
-function regsExact(o: Reg, c: Reg, ids: IdMap): boolean {
-  return sameShape(o, c) && o.range === c.range && o.var.value === c.var.value && o.var.mask === c.var.mask &&
+/** Everything regsExact compares except the ids. */
+function sameValues(o: Reg, c: Reg): boolean {
+  return o.range === c.range && o.var.value === c.var.value && o.var.mask === c.var.mask &&
     o.smin === c.smin && o.smax === c.smax && o.umin === c.umin && o.umax === c.umax &&
-    o.s32min === c.s32min && o.s32max === c.s32max && o.u32min === c.u32min && o.u32max === c.u32max &&
-    ids.check(o.id, c.id) && ids.check(o.refId, c.refId);
+    o.s32min === c.s32min && o.s32max === c.s32max && o.u32min === c.u32min && o.u32max === c.u32max;
+}
+
+function regsExact(o: Reg, c: Reg, ids: IdMap): boolean {
+  return sameShape(o, c) && sameValues(o, c) && ids.check(o.id, c.id) && ids.check(o.refId, c.refId);
 }
 
 function regSafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, imprecise = false): boolean {
@@ -105,6 +109,8 @@ export function statesEqual(old: VState, cur: VState, live: (frameIdx: number) =
     const o = old.frames[k]!;
     const c = cur.frames[k]!;
     if (o.callsite !== c.callsite) return false;
+    // A frame whose callback ran fewer times than the old one's is not covered (func_states_equal).
+    if ((o.callbackDepth ?? 0) > (c.callbackDepth ?? 0)) return false;
     const mask = exact ? 0x7ff : live(k);
     for (let r = 0; r < 10; r++) {
       if (!(mask & (1 << r)) && !exact) continue;
@@ -120,6 +126,11 @@ export function statesMaybeLooping(old: VState, cur: VState): boolean {
   if (old.frames.length !== cur.frames.length) return false;
   const o = old.frames[old.frames.length - 1]!;
   const c = cur.frames[cur.frames.length - 1]!;
+  // Most candidates differ in some value; finding that needs no id map, so look for it first.
+  for (let r = 0; r < 11; r++) {
+    const a = o.regs[r]!, b = c.regs[r]!;
+    if (a !== b && !(sameShape(a, b) && sameValues(a, b))) return false;
+  }
   const ids = new IdMap();
   for (let r = 0; r < 11; r++) if (!regsExact(o.regs[r]!, c.regs[r]!, ids)) return false;
   return true;

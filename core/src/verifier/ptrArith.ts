@@ -5,7 +5,7 @@
  */
 import type { Env } from './env';
 import { newId, demandPrecision } from './env';
-import { Reg, typeName, unknownScalar, isPktPointer } from './regState';
+import { Reg, typeName, unknownScalar, isPktPointer, cloneReg } from './regState';
 import { reject } from './errors';
 import { Bounds, syncBounds, mark32Unbounded, S64_MIN, S64_MAX } from './scalar';
 import { U64, isConst, tadd, tsub } from './tnum';
@@ -21,11 +21,11 @@ export function aluOpName(op: string): string {
   return ALU_NAME[op] ?? op;
 }
 
-function saneOffset(reg: Bounds & { off: number }, ptr: Reg): void {
+function saneOffset(reg: Bounds & { off: number }, ptr: Reg, fixedOff = reg.off): void {
   const known = isConst(reg.var);
   const val = BigInt.asIntN(64, reg.var.value);
   if (known && (val >= MAX_VAR_OFF || val <= -MAX_VAR_OFF)) reject(`math between ${typeName(ptr)} pointer and ${val} is not allowed`);
-  if (reg.off >= Number(MAX_VAR_OFF) || reg.off <= -Number(MAX_VAR_OFF)) reject(`${typeName(ptr)} pointer offset ${reg.off} is not allowed`);
+  if (fixedOff >= Number(MAX_VAR_OFF) || fixedOff <= -Number(MAX_VAR_OFF)) reject(`${typeName(ptr)} pointer offset ${fixedOff} is not allowed`);
   if (reg.smin === S64_MIN) reject(`math between ${typeName(ptr)} pointer and register with unbounded min value is not allowed`);
   if (reg.smin >= MAX_VAR_OFF || reg.smin <= -MAX_VAR_OFF) reject(`value ${reg.smin} makes ${typeName(ptr)} pointer be out of bounds`);
 }
@@ -57,9 +57,9 @@ export function adjustPtr(env: Env, op: string, is64: boolean, dstno: number, pt
     default:
       reject(`R${dstno} pointer arithmetic on ${typeName(ptr)} prohibited`);
   }
-  const dst: Reg = { ...ptr };
+  const dst: Reg = cloneReg(ptr);
   demandPrecision(env);
-  saneOffset({ ...offReg, off: 0 }, ptr);
+  saneOffset(offReg, ptr, 0);
   saneOffset(ptr, ptr);
   mark32Unbounded(dst);
   switch (op) {

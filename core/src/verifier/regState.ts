@@ -42,17 +42,36 @@ const base: Reg = {
 };
 
 export function notInit(): Reg {
-  return { ...base };
+  return cloneReg(base);
 }
 
 export function unknownScalar(): Reg {
-  return { ...base, type: 'scalar' };
+  const r = cloneReg(base);
+  r.type = 'scalar';
+  return r;
 }
 
 export function constScalar(v: bigint): Reg {
   const r = cloneReg(base);
   r.type = 'scalar';
   setKnown(r, v);
+  return r;
+}
+
+/** Shared constant scalars for immediate operands, by value. */
+const immRegs = new Map<number, Reg>();
+
+/**
+ * The scalar an instruction's immediate operand stands for, shared between all uses: callers only read
+ * it (or copy it first), which saves building the same constant on every visit of a loop.
+ */
+export function immScalar(imm: number): Reg {
+  let r = immRegs.get(imm);
+  if (!r) {
+    if (immRegs.size >= 4096) immRegs.clear();
+    r = constScalar(BigInt(imm));
+    immRegs.set(imm, r);
+  }
   return r;
 }
 
@@ -68,9 +87,14 @@ export function setKnown(r: Bounds, v: bigint): void {
 }
 
 /** A pointer of `type` with offset 0 and a zero variable offset. */
-export function pointer(type: RegType, extra: Partial<Reg> = {}): Reg {
-  return { ...base, ...knownBounds(0n), type, ...extra };
+export function pointer(type: RegType, extra?: Partial<Reg>): Reg {
+  const r = cloneReg(zeroPointer);
+  r.type = type;
+  return extra ? Object.assign(r, extra) : r;
 }
+
+/** A pointer's bounds: offset 0 and a zero variable part. */
+const zeroPointer: Reg = { ...base, ...knownBounds(0n) };
 
 /** Field-by-field copy: much faster than object spread on the hot path. */
 export function cloneReg(r: Reg): Reg {

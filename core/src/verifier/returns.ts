@@ -19,10 +19,20 @@ export function checkReferenceLeak(env: Env, what: string): void {
   reject(lines);
 }
 
+/** The range by program and attach type of the last program checked: every path's exit asks for it. */
+let lastRange: { progType: string; attachType: string | undefined; range: [number, number] | undefined } | undefined;
+
+function returnRange(progType: string, attachType: string | undefined): [number, number] | undefined {
+  if (lastRange?.progType !== progType || lastRange.attachType !== attachType) {
+    lastRange = { progType, attachType, range: retRangeFor(progType, attachType) };
+  }
+  return lastRange.range;
+}
+
 export function checkReturnCode(env: Env): void {
   const r0 = curFrame(env.cur).regs[0]!;
   if (r0.type === 'not_init') reject('R0 !read_ok');
-  const range = retRangeFor(env.prog.progType, env.prog.attachType);
+  const range = returnRange(env.prog.progType, env.prog.attachType);
   if (!range) return;
   demandPrecision(env);
   if (r0.type !== 'scalar') reject(`At program exit the register R0 is not a known value (${typeName(r0)})`);

@@ -6,7 +6,7 @@
  */
 import {
   U32, U64, Tnum, tconst, tnumUnknown, trange, isConst, tadd, tsub, tand, tor, txor, tmul, tlshift, trshift,
-  tarshift, tintersect, tsubreg, tclearSubreg, tcast, tneg,
+  tarshift, tintersect, tsubreg, tcast, tneg,
 } from './tnum';
 
 export const S64_MIN = -(1n << 63n);
@@ -52,16 +52,18 @@ export function mark32Unbounded(b: Bounds): void {
 }
 
 function update32(b: Bounds): void {
-  const v = tsubreg(b.var);
-  b.s32min = max(b.s32min, s32(v.value | (v.mask & 0x80000000n)));
-  b.s32max = min(b.s32max, s32(v.value | (v.mask & 0x7fffffffn)));
-  b.u32min = max(b.u32min, v.value);
-  b.u32max = min(b.u32max, v.value | v.mask);
+  const value = b.var.value & U32, mask = b.var.mask & U32;
+  b.s32min = max(b.s32min, s32(value | (mask & 0x80000000n)));
+  b.s32max = min(b.s32max, s32(value | (mask & 0x7fffffffn)));
+  b.u32min = max(b.u32min, value);
+  b.u32max = min(b.u32max, value | mask);
 }
+
+const SIGN64 = 1n << 63n;
 
 function update64(b: Bounds): void {
   const v = b.var;
-  b.smin = max(b.smin, s64(v.value | (v.mask & (1n << 63n))));
+  b.smin = max(b.smin, s64(v.value | (v.mask & SIGN64)));
   b.smax = min(b.smax, s64(v.value | (v.mask & S64_MAX)));
   b.umin = max(b.umin, v.value);
   b.umax = min(b.umax, v.value | v.mask);
@@ -73,37 +75,46 @@ export function updateBounds(b: Bounds): void {
 }
 
 function deduce32(b: Bounds): void {
-  if (b.umin >> 32n === b.umax >> 32n) {
-    b.u32min = max(b.u32min, u32(b.umin));
-    b.u32max = min(b.u32max, u32(b.umax));
-    if (s32(b.umin) <= s32(b.umax)) {
-      b.s32min = max(b.s32min, s32(b.umin));
-      b.s32max = min(b.s32max, s32(b.umax));
+  // Only the 32-bit bounds change below, so the 64-bit bounds' pieces are computed once.
+  const umin = b.umin, umax = b.umax, smin = b.smin, smax = b.smax;
+  const uminHi = umin >> 32n, umaxHi = umax >> 32n;
+  const uminLo = umin & U32, umaxLo = umax & U32;
+  const uminS = s32(uminLo), umaxS = s32(umaxLo);
+  if (uminHi === umaxHi) {
+    b.u32min = max(b.u32min, uminLo);
+    b.u32max = min(b.u32max, umaxLo);
+    if (uminS <= umaxS) {
+      b.s32min = max(b.s32min, uminS);
+      b.s32max = min(b.s32max, umaxS);
     }
   }
-  if (b.smin >> 32n === b.smax >> 32n) {
-    b.u32min = max(b.u32min, u32(b.smin));
-    b.u32max = min(b.u32max, u32(b.smax));
-    if (s32(b.smin) <= s32(b.smax)) {
-      b.s32min = max(b.s32min, s32(b.smin));
-      b.s32max = min(b.s32max, s32(b.smax));
+  const sminLo = u32(smin), smaxLo = u32(smax);
+  const sminS = s32(sminLo), smaxS = s32(smaxLo);
+  if (smin >> 32n === smax >> 32n) {
+    b.u32min = max(b.u32min, sminLo);
+    b.u32max = min(b.u32max, smaxLo);
+    if (sminS <= smaxS) {
+      b.s32min = max(b.s32min, sminS);
+      b.s32max = min(b.s32max, smaxS);
     }
   }
-  if (u32((b.umin >> 32n) + 1n) === u32(b.umax >> 32n) && s32(b.umin) < 0n && s32(b.umax) >= 0n) {
-    b.s32min = max(b.s32min, s32(b.umin));
-    b.s32max = min(b.s32max, s32(b.umax));
+  if (uminS < 0n && umaxS >= 0n && u32(uminHi + 1n) === u32(umaxHi)) {
+    b.s32min = max(b.s32min, uminS);
+    b.s32max = min(b.s32max, umaxS);
   }
-  if (u32((u64(b.smin) >> 32n) + 1n) === u32(u64(b.smax) >> 32n) && s32(b.smin) < 0n && s32(b.smax) >= 0n) {
-    b.s32min = max(b.s32min, s32(b.smin));
-    b.s32max = min(b.s32max, s32(b.smax));
+  if (sminS < 0n && smaxS >= 0n && u32((u64(smin) >> 32n) + 1n) === u32(u64(smax) >> 32n)) {
+    b.s32min = max(b.s32min, sminS);
+    b.s32max = min(b.s32max, smaxS);
   }
-  if (s32(b.u32min) <= s32(b.u32max)) {
-    b.s32min = max(b.s32min, s32(b.u32min));
-    b.s32max = min(b.s32max, s32(b.u32max));
+  const u32minS = s32(b.u32min), u32maxS = s32(b.u32max);
+  if (u32minS <= u32maxS) {
+    b.s32min = max(b.s32min, u32minS);
+    b.s32max = min(b.s32max, u32maxS);
   }
-  if (u32(b.s32min) <= u32(b.s32max)) {
-    b.u32min = max(u32(b.s32min), b.u32min);
-    b.u32max = min(u32(b.s32max), b.u32max);
+  const s32minU = u32(b.s32min), s32maxU = u32(b.s32max);
+  if (s32minU <= s32maxU) {
+    b.u32min = max(s32minU, b.u32min);
+    b.u32max = min(s32maxU, b.u32max);
   }
 }
 
@@ -153,22 +164,77 @@ function deduce(b: Bounds): void {
 
 function boundOffset(b: Bounds): void {
   const v64 = tintersect(b.var, trange(b.umin, b.umax));
-  const v32 = tintersect(tsubreg(v64), trange(b.u32min, b.u32max));
-  b.var = tor(tclearSubreg(v64), v32);
+  const v32 = tintersect({ value: v64.value & U32, mask: v64.mask & U32 }, trange(b.u32min, b.u32max));
+  const hi = U64 ^ U32;
+  b.var = tor({ value: v64.value & hi, mask: v64.mask & hi }, v32);
+}
+
+/** Whether every bound is the full range of its kind and the tnum knows no bit: nothing to deduce. */
+function fullyUnknown(b: Bounds): boolean {
+  return b.var.mask === U64 && b.var.value === 0n && b.umin === 0n && b.umax === U64 && b.smin === S64_MIN && b.smax === S64_MAX &&
+    b.u32min === 0n && b.u32max === U32 && b.s32min === S32_MIN && b.s32max === S32_MAX;
 }
 
 /** The kernel's reg_bounds_sync. */
 export function syncBounds(b: Bounds): void {
-  // A constant whose bounds already agree is a fixed point of every step below.
+  // A constant whose bounds already agree is a fixed point of every step below, and so is a value
+  // about which nothing is known; both are common enough to be worth the check.
   if (b.var.mask === 0n && b.umin === b.var.value && b.umax === b.umin && b.u32min === (b.umin & U32) && b.u32max === b.u32min &&
       b.smin === BigInt.asIntN(64, b.umin) && b.smax === b.smin && b.s32min === BigInt.asIntN(32, b.u32min) && b.s32max === b.s32min) return;
+  if (fullyUnknown(b)) return;
+  // The result depends on the ten values alone, and the same inputs recur (a loop re-checks the same
+  // loaded byte on every round), so the last few results are kept. Where they keep missing (a loop
+  // counter that is new every round), looking them up is skipped for a while.
+  if (memoSkip > 0) {
+    memoSkip--;
+    syncSlow(b);
+    return;
+  }
+  for (let i = 0; i < SYNC_MEMO; i++) {
+    const m = syncMemo[i];
+    if (m && m.umax === b.umax && m.umin === b.umin && m.var.value === b.var.value && m.var.mask === b.var.mask &&
+        m.smin === b.smin && m.smax === b.smax && m.u32min === b.u32min && m.u32max === b.u32max &&
+        m.s32min === b.s32min && m.s32max === b.s32max) {
+      copyBounds(b, syncMemoOut[i]!);
+      memoHits++;
+      return;
+    }
+  }
+  if (++memoMisses >= 256) {
+    if (memoHits * 8 < memoMisses) memoSkip = 4096;
+    memoHits = 0;
+    memoMisses = 0;
+  }
+  const input: Bounds = { var: b.var, smin: b.smin, smax: b.smax, umin: b.umin, umax: b.umax, s32min: b.s32min, s32max: b.s32max, u32min: b.u32min, u32max: b.u32max };
+  syncSlow(b);
+  syncMemo[syncNext] = input;
+  syncMemoOut[syncNext] = { var: b.var, smin: b.smin, smax: b.smax, umin: b.umin, umax: b.umax, s32min: b.s32min, s32max: b.s32max, u32min: b.u32min, u32max: b.u32max };
+  syncNext = (syncNext + 1) % SYNC_MEMO;
+}
+
+const SYNC_MEMO = 4;
+const syncMemo: (Bounds | undefined)[] = new Array(SYNC_MEMO);
+const syncMemoOut: (Bounds | undefined)[] = new Array(SYNC_MEMO);
+let syncNext = 0;
+let memoHits = 0;
+let memoMisses = 0;
+let memoSkip = 0;
+
+/** Copies the ten values of `from` into `to`; tnums are never changed in place, so they are shared. */
+function copyBounds(to: Bounds, from: Bounds): void {
+  to.var = from.var; to.smin = from.smin; to.smax = from.smax; to.umin = from.umin; to.umax = from.umax;
+  to.s32min = from.s32min; to.s32max = from.s32max; to.u32min = from.u32min; to.u32max = from.u32max;
+}
+
+function syncSlow(b: Bounds): void {
   updateBounds(b);
   // The kernel runs the deduction three times; a round that changes nothing is a fixed point.
   for (let round = 0; round < 3; round++) {
-    const before = [b.smin, b.smax, b.umin, b.umax, b.s32min, b.s32max, b.u32min, b.u32max, b.var.value, b.var.mask];
+    const smin = b.smin, smax = b.smax, umin = b.umin, umax = b.umax, s32min = b.s32min, s32max = b.s32max;
+    const u32min = b.u32min, u32max = b.u32max, v = b.var;
     deduce(b);
-    if (before[0] === b.smin && before[1] === b.smax && before[2] === b.umin && before[3] === b.umax && before[4] === b.s32min &&
-        before[5] === b.s32max && before[6] === b.u32min && before[7] === b.u32max && before[8] === b.var.value && before[9] === b.var.mask) break;
+    if (smin === b.smin && smax === b.smax && umin === b.umin && umax === b.umax && s32min === b.s32min &&
+        s32max === b.s32max && u32min === b.u32min && u32max === b.u32max && v.value === b.var.value && v.mask === b.var.mask) break;
   }
   boundOffset(b);
   updateBounds(b);
@@ -198,8 +264,25 @@ export function assign32into64(b: Bounds): void {
   }
 }
 
+/** Results of coerceToSize on a value about which nothing is known, by size: every load of a field or packet byte needs one. */
+const coercedUnknown: (Bounds | undefined)[] = [];
+
 /** Truncate to `size` bytes, zero-extending (coerce_reg_to_size). */
 export function coerceToSize(b: Bounds, size: number): void {
+  if (fullyUnknown(b)) {
+    let c = coercedUnknown[size];
+    if (!c) {
+      c = unknownBounds();
+      coerceSlow(c, size);
+      coercedUnknown[size] = c;
+    }
+    copyBounds(b, c);
+    return;
+  }
+  coerceSlow(b, size);
+}
+
+function coerceSlow(b: Bounds, size: number): void {
   b.var = tcast(b.var, size);
   const mask = size >= 8 ? U64 : (1n << BigInt(size * 8)) - 1n;
   if ((b.umin & ~mask) === (b.umax & ~mask)) {

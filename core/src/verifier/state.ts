@@ -28,6 +28,8 @@ export interface Frame {
   callbackRet?: [bigint, bigint];
   /** For callbacks: the helper call that invoked it, re-entered after the callback returns. */
   inCallbackFn: boolean;
+  /** How many times this frame's pending helper call has entered its callback on this path (callback_depth). */
+  callbackDepth?: number;
 }
 
 /** The checkpoint a path descends from, with the count of live paths below it. */
@@ -40,6 +42,11 @@ export interface CheckpointLink {
    * kernel's imprecise scalars do; we do not track which scalar, so all of them become precise.
    */
   precise: boolean;
+  /**
+   * Whether an exact value was needed for a reason other than a callback's constant return value:
+   * then widening after a callback keeps the scalars of this checkpoint's path (callbacks.ts).
+   */
+  keepsScalars?: boolean;
 }
 
 export interface RefInfo { id: number; insn: number; kind: string }
@@ -57,6 +64,8 @@ export interface VState {
   jmpHistory: number;
   /** Instruction that ended the previous path step (for "from X to Y" log lines). */
   fromInsn: number;
+  /** Callback bodies entered on this path (callback_unroll_depth): iterations are not infinite loops. */
+  callbackUnrollDepth?: number;
 }
 
 export function newFrame(frameno: number, callsite: number, subprog: number): Frame {
@@ -72,29 +81,48 @@ export function initialState(): VState {
   return { frames: [f], refs: [], branches: 1, insn: 0, mayGotoDepth: 0, jmpHistory: 0, fromInsn: -1 };
 }
 
+/**
+ * Copies a frame. Register states are shared between the copies: code that changes a register puts a
+ * new object in the frame instead of changing the shared one (see `ownReg`), which makes the copies a
+ * branch or checkpoint needs cheap. Stack slots are copied because the stack code changes them in place.
+ */
 export function cloneFrame(f: Frame): Frame {
+  const stack: StackSlot[] = new Array(f.stack.length);
+  for (let i = 0; i < f.stack.length; i++) {
+    const s = f.stack[i]!;
+    stack[i] = { types: s.types, spilled: s.spilled };
+  }
   return {
-    regs: f.regs.map(cloneReg),
-    stack: f.stack.map((s) => ({ types: s.types, spilled: s.spilled ? cloneReg(s.spilled) : undefined })),
+    regs: f.regs.slice(),
+    stack,
     callsite: f.callsite,
     frameno: f.frameno,
     subprog: f.subprog,
     callbackRet: f.callbackRet,
     inCallbackFn: f.inCallbackFn,
+    callbackDepth: f.callbackDepth,
   };
 }
 
 export function cloneState(s: VState): VState {
   return {
     frames: s.frames.map(cloneFrame),
-    refs: s.refs.map((r) => ({ ...r })),
+    refs: s.refs.slice(),
     branches: s.branches,
     parent: s.parent,
     insn: s.insn,
     mayGotoDepth: s.mayGotoDepth,
     jmpHistory: s.jmpHistory,
     fromInsn: s.fromInsn,
+    callbackUnrollDepth: s.callbackUnrollDepth,
   };
+}
+
+/** Replaces register `regno` of frame `f` by a private copy that may be changed in place, and returns it. */
+export function ownReg(f: Frame, regno: number): Reg {
+  const r = cloneReg(f.regs[regno]!);
+  f.regs[regno] = r;
+  return r;
 }
 
 export function curFrame(s: VState): Frame {

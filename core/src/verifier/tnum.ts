@@ -16,11 +16,20 @@ export function tconst(v: bigint): Tnum {
   return { value: BigInt.asUintN(64, v), mask: 0n };
 }
 
+/**
+ * Number of significant bits of an unsigned 64-bit value. Splitting it into two 32-bit halves keeps
+ * the work on plain numbers; printing the value in binary, the obvious way, costs far more.
+ */
+export function bitLength(x: bigint): number {
+  if (x <= 0xffffffffn) return 32 - Math.clz32(Number(x));
+  return 64 - Math.clz32(Number(x >> 32n));
+}
+
 /** Bits of the smallest power-of-two span covering [min, max], as the kernel's tnum_range. */
 export function trange(min: bigint, max: bigint): Tnum {
   const chi = min ^ max;
   if (chi === 0n) return tconst(min);
-  const bits = chi.toString(2).length;
+  const bits = bitLength(chi);
   if (bits > 63) return tnumUnknown;
   const delta = (1n << BigInt(bits)) - 1n;
   return { value: min & ~delta & U64, mask: delta };

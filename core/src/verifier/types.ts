@@ -12,8 +12,12 @@ export interface VerifyOptions {
   maxInsns?: number;
   /** Checked periodically; when set, verification stops with a cancellation error. */
   signal?: { cancelled: boolean };
-  /** Record the joined register and stack state before and after every slot. */
-  collectStates?: boolean;
+  /**
+   * Record the register and stack state before and after every slot: `true` or `'joined'` joins the
+   * states of all paths that reached the slot (see joinStates.ts for the notation), `'last'` keeps the
+   * last path's state alone.
+   */
+  collectStates?: boolean | 'joined' | 'last';
   /** Microsecond clock for verificationTimeUsec; defaults to Date.now() in microseconds. */
   clock?: () => number;
 }
@@ -40,10 +44,14 @@ export interface StateView {
   text: string;
 }
 
-/** States of one slot: all states that reached it joined for display. */
+/**
+ * States of one slot: all states that reached it joined for display (or the last one, on request).
+ * A joined value lists alternatives of different types separated by `|`, and `?` marks a register or
+ * stack slot left uninitialised on some path.
+ */
 export interface InsnStates {
   insn: number;
-  /** How many times the verifier processed this slot. */
+  /** How many times the verifier processed this slot: the number of paths (states) that reached it. */
   visits: number;
   before?: StateView;
   after?: StateView;

@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { decodeProgram } from '../../../core/src/isa/codec';
+import { rawSlotsAt } from '../../../core/src/verifier/rawSlots';
 import type { Insn } from '../../../core/src/isa/insn';
 import type { FuncInfo, LdImm64Ref, MapDef, Program } from '../../../core/src/program/model';
 
@@ -66,10 +67,14 @@ export type BuiltProgram = { program: Program; maps: MapDef[] } | { decodeError:
  * (`call` with src 1), which is how the kernel splits a program into functions.
  */
 export function buildProgram(name: string, e: Pick<ExpectedEntry, 'insns' | 'section' | 'progType' | 'attachType' | 'maps' | 'mapRefs'>): BuiltProgram {
-  const decoded = decodeProgram(hexToBytes(e.insns));
-  const first = decoded.diagnostics[0];
-  if (first) return { decodeError: { insn: first.slot, message: first.message } };
-  const insns = decoded.insns as Insn[];
+  const bytes = hexToBytes(e.insns);
+  const decoded = decodeProgram(bytes);
+  // Undecodable slots go to the verifier with their raw fields (it words them as the kernel does);
+  // only bytes that do not even make whole slots stop here.
+  const slots = Math.floor(bytes.length / 8);
+  const partial = decoded.diagnostics.find((d) => d.slot >= slots);
+  if (partial) return { decodeError: { insn: partial.slot, message: partial.message } };
+  const insns: Insn[] = decoded.insns.map((i) => i ?? { kind: 'exit', dst: 0, src: 0, off: 0, imm: 0 });
   const starts = new Set<number>([0]);
   insns.forEach((insn, pc) => {
     if (insn.kind === 'call' && insn.src === 1) {
@@ -100,5 +105,6 @@ export function buildProgram(name: string, e: Pick<ExpectedEntry, 'insns' | 'sec
     labels,
   };
   if (e.attachType !== undefined) program.attachType = e.attachType;
+  if (decoded.diagnostics.length) program.rawSlots = rawSlotsAt(bytes, decoded.diagnostics.map((d) => d.slot));
   return { program, maps: e.maps };
 }

@@ -7,6 +7,7 @@ import { decodeProgram } from '../../../core/src/isa/codec';
 import { mapTypeById } from '../../../core/src/data/mapTypes';
 import { progTypeById } from '../../../core/src/data/progTypes';
 import type { MapDef, Program } from '../../../core/src/program/model';
+import { rawSlotsAt } from '../../../core/src/verifier/rawSlots';
 
 export interface KernelCase {
   name: string;
@@ -29,7 +30,8 @@ export function hexBytes(hex: string): Uint8Array {
 }
 
 export function caseProgram(c: Pick<KernelCase, 'hex' | 'progType' | 'maps' | 'mapRefs'>): { prog: Program; maps: MapDef[] } {
-  const decoded = decodeProgram(hexBytes(c.hex));
+  const bytes = hexBytes(c.hex);
+  const decoded = decodeProgram(bytes);
   const maps: MapDef[] = c.maps.map((m, i) => ({
     name: `m${i}`, type: mapTypeById(m.type)?.name ?? 'hash', keySize: m.keySize, valueSize: m.valueSize,
     maxEntries: m.maxEntries, flags: m.flags ?? 0, flagNames: [],
@@ -40,5 +42,7 @@ export function caseProgram(c: Pick<KernelCase, 'hex' | 'progType' | 'maps' | 'm
     ldImm64Refs: new Map(c.mapRefs.map(([slot, mi]) => [slot, { kind: 'map' as const, map: `m${mi}`, offset: 0 }])),
     externCalls: new Map(), labels: new Map(),
   };
+  // Undecodable slots keep their raw fields, so the verifier can word them as the kernel does.
+  if (decoded.diagnostics.length) prog.rawSlots = rawSlotsAt(bytes, decoded.diagnostics.map((d) => d.slot));
   return { prog, maps };
 }

@@ -1,6 +1,7 @@
 /**
- * Recorded kernel verdicts: 668 small programs (hand-written cases for the common verifier errors,
- * bpf-to-bpf calls, may_goto loops, and seeded random programs) with the Linux 6.18 verdict, error message, blamed
+ * Recorded kernel verdicts: 705 small programs (hand-written cases for the common verifier errors,
+ * bpf-to-bpf calls, may_goto loops, seeded random programs, and raw slots the decoder refuses: unknown
+ * opcodes, reserved fields, malformed 64-bit loads) with the Linux 6.18 verdict, error message, blamed
  * instruction and processed-instruction count, recorded as root through bpf(2). Every program must get
  * the kernel's verdict; messages and instructions must agree, and the agreement figures are printed.
  */
