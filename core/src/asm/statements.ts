@@ -18,6 +18,7 @@ import { substituteAbsolute } from './expressions';
 import { handleDirective } from './directives';
 import type { DirectiveContext } from './directiveContext';
 import type { ObjectBuilder } from './objectBuilder';
+import { SHF_EXECINSTR } from '../elf/types';
 import type { PendingFixup } from './fixups';
 import { encodeForm } from './formEncoder';
 
@@ -111,7 +112,15 @@ export class StatementAssembler {
       return;
     }
     if (first.kind === 'ident' && first.text.startsWith('.') && first.text.length > 1) {
+      const sec = this.ob.cur;
+      const before = sec.size;
       if (!handleDirective(ctx, tokens, s, end)) ctx.error(MSG.unknownDirective, MSG.unknownDirective.text(), first);
+      // Raw bytes in code (`.quad 0x...`) are slots too: the verifier's verdict on them must point here.
+      if (sec === this.ob.cur && sec.size > before && (sec.flags & SHF_EXECINSTR) !== 0) {
+        const last = tokens[end - 1] ?? first;
+        const range: SourceRange = { line: first.line, column: first.column, endLine: last.line, endColumn: last.endColumn };
+        for (let slot = before >> 3; slot < (sec.size + 7) >> 3; slot++) sec.lines[slot] ??= range;
+      }
       return;
     }
     if (first.kind !== 'ident' && !(first.kind === 'punct' && first.text === '*')) {

@@ -70,7 +70,7 @@ export function buildModule(obj: ObjectFile, extras: BuildExtras): BuildResult {
   for (const sec of obj.sections) {
     if ((sec.flags & SHF_EXECINSTR) === 0 || sec.type === SHT_NOBITS || sec.data.length === 0) continue;
     const decoded = decodeProgram(sec.data);
-    for (const d of decoded.diagnostics) report(MSG.decodeError, 'error', MSG.decodeError.text(d.message), sec.name, d.slot);
+    for (const d of decoded.diagnostics) report(MSG.decodeError, 'warning', MSG.decodeError.text(d.message), sec.name, d.slot);
     const relocs = new Map<number, ObjRelocation>();
     for (const r of obj.relocations) if (r.section === sec.name) relocs.set(r.offset, r);
     code.set(sec.name, { sec, insns: decoded.insns, relocs, badSlots: new Set(decoded.diagnostics.map((d) => d.slot)) });

@@ -37,6 +37,15 @@ prog:
 `;
 
 describe('ebpf verify', function () {
+  it('words raw bytes in code that do not decode as the kernel does, at their source line', async () => {
+    // llvm-mc assembles `.quad` in a code section; the kernel then refuses the slot before any path.
+    const file = tmpFile('raw.s', '\t.section xdp,"ax",@progbits\n\t.globl prog\nprog:\n\tr0 = 2\n\t.quad 0xff\n\texit\n');
+    const r = await runVerify([file, '--json']);
+    assert.strictEqual(r.code, 1, r.err);
+    const d = (JSON.parse(r.out) as { programs: { diagnostics: { message: string; line: number; insn: number }[] }[] }).programs[0]!.diagnostics[0]!;
+    assert.deepStrictEqual([d.message, d.line, d.insn], ['unknown opcode ff', 5, 1]);
+  });
+
   it('prints the contract JSON with the kernel message at the right line', async () => {
     const file = tmpFile('null.s', REJECTED);
     const r = await runVerify([file, '--json']);
