@@ -3,10 +3,12 @@
  * registers are local variables holding 32-bit halves. Basic blocks become cases of a `switch (pc)`
  * that fall through into each other, a block that jumps back to its own start becomes an inner loop,
  * as does a loop of several blocks entered only at its head (a loop region, see blocks.ts), and the
- * instruction count is added once per block. Everything uncommon (the instruction limit
- * within a block, an undecodable slot, a computed call into the middle of a block, a kernel function
- * call) hands the machine over to the stepping interpreter at exactly that instruction, so the
- * results, counts and faults of the two tiers are identical by construction.
+ * instruction count is added once per block. Registers known to hold small values (facts.ts) add
+ * without carries, and memory accesses go through a cache of regions held in locals. Everything
+ * uncommon (the instruction limit within a block, an undecodable slot, a computed call into the
+ * middle of a block, a kernel function call) hands the machine over to the stepping interpreter at
+ * exactly that instruction, so the results, counts and faults of the two tiers are identical by
+ * construction.
  */
 import { Op, type Code } from './code';
 import type { Machine } from './machine';
@@ -14,8 +16,9 @@ import * as alu from './alu64';
 import { atomic32, atomic64, ldAbs } from './ops';
 import { asFault, VmFault } from './fault';
 import { interpret } from './interp';
-import { Memory } from './memory';
+import { Memory, REGION_TAG } from './memory';
 import { blockSpans, loopRegions, isTerminator, isCondJump } from './blocks';
+import { factsAfter, factsNotTaken, smallSum, type Facts } from './facts';
 
 /** What a compiled function returns: finished (exit or callback return), or continue in the interpreter. */
 export const FAST_DONE = 0;
@@ -31,9 +34,34 @@ function lit(v: number): string {
 }
 
 const ALL = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-const spillAll = ALL.map((r) => `L[${r}]=l${r};H[${r}]=h${r};`).join('');
-const spill = (rs: number[]): string => rs.map((r) => `L[${r}]=l${r};H[${r}]=h${r};`).join('');
+/*
+ * Registers the compiled code assigns: only these can differ from the machine's L/H arrays, so only
+ * these are written back when the code hands over, calls out or exits. A register the program never
+ * writes keeps the value the arrays already hold (calls and returns reload r6..r10 from the arrays).
+ */
+let written = new Set<number>(ALL);
+let spillAll = '';
+const spill = (rs: number[]): string => rs.filter((r) => written.has(r)).map((r) => `L[${r}]=l${r};H[${r}]=h${r};`).join('');
 const reload = (rs: number[]): string => rs.map((r) => `l${r}=L[${r}];h${r}=H[${r}];`).join('');
+
+/** The registers each instruction of the program may assign in compiled code (r0 always: helpers return there). */
+function writtenRegisters(code: Code): Set<number> {
+  const out = new Set<number>([0]);
+  for (let pc = 0; pc < code.length; pc++) {
+    const o = code.op[pc]!;
+    if (o === Op.INVALID || o === Op.LDIMM64_HI || (o >= Op.STB && o <= Op.STXDW) || o >= Op.JA) continue;
+    out.add(code.dst[pc]!);
+    if (o >= Op.ATOMIC_ADD_W && o <= Op.ATOMIC_CMPXCHG_DW) out.add(code.src[pc]!);
+  }
+  return out;
+}
+
+/** The registers any instruction names, which the compiled function loads into locals on entry. */
+function namedRegisters(code: Code): Set<number> {
+  const out = new Set<number>([0, 6, 7, 8, 9, 10]);
+  for (let pc = 0; pc < code.length; pc++) { out.add(code.dst[pc]! & 15); out.add(code.src[pc]! & 15); }
+  return out;
+}
 
 /** The jump condition of a conditional jump at `pc`, as a JavaScript expression. */
 function condition(code: Code, pc: number): string {
@@ -94,8 +122,11 @@ function constShift(kind: 'lsh' | 'rsh' | 'arsh', k: number, dl: string, dh: str
   return `${dl}=${dh}>>${k - 32};${dh}>>=31;`;
 }
 
+/** Addends up to this bound make a carry out of the low half rare enough to branch on it. */
+const RARE_CARRY = 0xfffff;
+
 /** Straight-line JavaScript for one non-terminating instruction. */
-function straight(code: Code, pc: number, before: number): string {
+function straight(code: Code, pc: number, before: number, facts: Facts): string {
   const o = code.op[pc]!;
   const d = code.dst[pc]!, s = code.src[pc]!, off = code.off[pc]!, imm = code.imm[pc]!, immHi = code.immHi[pc]!;
   const dl = lo(d), dh = hi(d), sl = lo(s), sh = hi(s);
@@ -104,8 +135,15 @@ function straight(code: Code, pc: number, before: number): string {
   const z = `${dh}=0;`;
   const bin64 = (fn: string, bl: string, bh: string): string => `${dl}=${fn}(${dl},${dh},${bl},${bh});${dh}=W.hi;`;
   const sh64 = (fn: string, n: string): string => `${dl}=${fn}(${dl},${dh},${n});${dh}=W.hi;`;
-  const ld = (size: number): string => cachedLoad(size, sl, sh, off, pc, dl, size === 8 ? dh : undefined);
+  const ld = (size: number, hiParts?: { hit: string; ctx: string; slow: string }): string => cachedLoad(size, sl, sh, off, pc, dl, dh, hiParts);
   const st = (size: number, vl: string, vh: string): string => cachedStore(size, dl, dh, off, pc, vl, vh);
+  // A small value plus a small value fits the low half: the high half stays 0 and no carry is computed.
+  if ((o === Op.ADD64_IMM || o === Op.ADD64_REG) && smallSum(facts, code, pc) !== undefined) return `${dl}=(${dl}+${o === Op.ADD64_IMM ? IM : sl})|0;`;
+  // Adding a small non-negative value (a packet offset to a pointer, a byte to a sum) carries only
+  // when the low half is within that value of 2^32, which is rare: a branch the processor predicts
+  // costs less than computing the carry on every addition.
+  const addend = o === Op.ADD64_IMM ? (imm >= 0 ? imm : undefined) : o === Op.ADD64_REG ? facts.get(s) : undefined;
+  if (addend !== undefined && addend <= RARE_CARRY) return `t=(${dl}+${o === Op.ADD64_IMM ? IM : sl})|0;if((t>>>0)<(${dl}>>>0)){${dh}=(${dh}+1)|0;}${dl}=t;`;
   switch (o) {
     case Op.ADD64_IMM: return `t=(${dl}+${IM})|0;${dh}=(${dh}+${IH}+((t>>>0)<(${dl}>>>0)?1:0))|0;${dl}=t;`;
     case Op.ADD64_REG: return `t=(${dl}+${sl})|0;${dh}=(${dh}+${sh}+((t>>>0)<(${dl}>>>0)?1:0))|0;${dl}=t;`;
@@ -121,11 +159,12 @@ function straight(code: Code, pc: number, before: number): string {
     case Op.MOD64_REG: return bin64('umod64', sl, sh);
     case Op.SMOD64_IMM: return bin64('smod64', IM, IH);
     case Op.SMOD64_REG: return bin64('smod64', sl, sh);
-    case Op.OR64_IMM: return `${dl}|=${IM};${dh}|=${IH};`;
+    // A sign-extended immediate has a high half of 0 or -1: the half that would not change is left out.
+    case Op.OR64_IMM: return `${dl}|=${IM};${immHi === 0 ? '' : `${dh}=-1;`}`;
     case Op.OR64_REG: return `${dl}|=${sl};${dh}|=${sh};`;
-    case Op.AND64_IMM: return `${dl}&=${IM};${dh}&=${IH};`;
+    case Op.AND64_IMM: return `${dl}&=${IM};${immHi === 0 ? `${dh}=0;` : ''}`;
     case Op.AND64_REG: return `${dl}&=${sl};${dh}&=${sh};`;
-    case Op.XOR64_IMM: return `${dl}^=${IM};${dh}^=${IH};`;
+    case Op.XOR64_IMM: return `${dl}^=${IM};${immHi === 0 ? '' : `${dh}=~${dh};`}`;
     case Op.XOR64_REG: return `${dl}^=${sl};${dh}^=${sh};`;
     case Op.MOV64_IMM: return `${dl}=${IM};${dh}=${IH};`;
     case Op.MOV64_REG: return d === s ? '' : `${dl}=${sl};${dh}=${sh};`;
@@ -179,12 +218,13 @@ function straight(code: Code, pc: number, before: number): string {
     case Op.BE64: return `t=${dl};${dl}=bswap32(${dh});${dh}=bswap32(t);`;
     case Op.LDXB: return `${ld(1)}${z}`;
     case Op.LDXH: return `${ld(2)}${z}`;
-    // A 32-bit load of a context pointer field gives a whole pointer: only the slow path (never cached) sets W.hi.
-    case Op.LDXW: return `W.hi=0;${ld(4)}${dh}=W.hi;`;
+    // A 32-bit load of a context pointer field gives a whole pointer: a cached region has none, so a hit
+    // clears the high half, and the context and slow paths set it from W.hi.
+    case Op.LDXW: return ld(4, { hit: `${dh}=0;`, ctx: `${dh}=W.hi;`, slow: `${dh}=W.hi;` });
     case Op.LDXDW: return ld(8);
     case Op.LDXSB: return `${ld(1)}${dl}=(${dl}<<24)>>24;${dh}=${dl}>>31;`;
     case Op.LDXSH: return `${ld(2)}${dl}=(${dl}<<16)>>16;${dh}=${dl}>>31;`;
-    case Op.LDXSW: return `W.hi=0;${ld(4)}${dh}=W.hi!==0?W.hi:${dl}>>31;`;
+    case Op.LDXSW: return ld(4, { hit: `${dh}=${dl}>>31;`, ctx: `${dh}=W.hi;`, slow: `${dh}=W.hi!==0?W.hi:${dl}>>31;` });
     case Op.STB: return st(1, IM, '0');
     case Op.STH: return st(2, IM, '0');
     case Op.STW: return st(4, IM, '0');
@@ -208,56 +248,74 @@ function straight(code: Code, pc: number, before: number): string {
 
 /*
  * Memory accesses in compiled code go through a two-entry cache of recently used regions held in
- * locals (CR/CH and CR2/CH2: the region and the high half of pointers into it). A hit costs one
- * comparison of the high half and a window check; a miss calls the checked Memory method, which
- * raises the fault if there is one, and then caches the region. Regions whose loads are special
- * (context pointer fields) or that can be released are never cached, and helper calls (the only
- * thing that moves a window or releases a region) empty the cache. Emptying means pointing both
- * entries at NOREG, whose window is empty, and never resetting only the tags: every 32-bit value is
+ * locals: for entry k the region's tag Hk (the high half of pointers into it), its valid window
+ * [Sk, Ek), its bytes Bk, a DataView Vk on them and whether it is writable (Wk). Locals, not the
+ * region object, so that a hit reads no properties. A hit costs one comparison of the high half and
+ * a window check; a miss calls the checked Memory method, which raises the fault if there is one,
+ * and then caches the region. Regions whose loads are special (context pointer fields) or that can
+ * be released are never cached, and helper calls (the only thing that moves a window or releases a
+ * region) empty the cache. Emptying means an empty window (Ek = 0, which no access of at least one
+ * byte at an offset of at least Sk >= 0 fits), never resetting only the tags: every 32-bit value is
  * a possible high half (a sign-extended scalar has 0xffffffff there), so a tag alone cannot mark an
  * entry unused, and a stale region with a matching tag would let a non-pointer read real memory.
+ * Pointer arithmetic that carries into the high half leaves an offset beyond any window, so a hit
+ * never stands for an address in another region.
  */
-function readExpr(R: string, size: number, hiDst?: string): string {
+function readExpr(k: number, size: number, hiDst?: string): string {
   switch (size) {
-    case 1: return `${R}.bytes[a]`;
-    case 2: return `${R}.dv.getUint16(a,true)`;
-    case 4: return `${R}.dv.getInt32(a,true)`;
-    default: return `${R}.dv.getInt32(a,true);${hiDst}=${R}.dv.getInt32(a+4,true)`;
+    case 1: return `B${k}[a]`;
+    case 2: return `V${k}.getUint16(a,true)`;
+    case 4: return `V${k}.getInt32(a,true)`;
+    default: return `V${k}.getInt32(a,true);${hiDst}=V${k}.getInt32(a+4,true)`;
   }
 }
 
-const remember = 'q=mem.regionOf(b);if(q!==undefined&&q.ptrFields===undefined&&q.kind!=="ringbuf"){CR2=CR;CH2=CH;CR=q;CH=b;}';
+const fill1 = (R: string): string => `H1=${R}.id+${REGION_TAG};S1=${R}.start;E1=${R}.end;B1=${R}.bytes;V1=${R}.dv;W1=${R}.writable;`;
+const remember = 'q=mem.regionOf(b);if(q!==undefined&&q.ptrFields===undefined&&q.kind!=="ringbuf"){' +
+  `H2=H1;S2=S1;E2=E1;B2=B1;V2=V1;W2=W1;${fill1('q')}}`;
+/** Empties both cache entries (after a helper call). */
+const forget = 'E1=0;E2=0;';
 
-function cachedLoad(size: number, bl: string, bh: string, off: number, pc: number, dl: string, dh?: string): string {
-  const hit = (R: string): string => `${dl}=${readExpr(R, size, dh)};`;
-  const slow = `${dl}=mem.load(${bl},b,${off},${size},${pc});${dh !== undefined ? `${dh}=W.hi;` : ''}${remember}`;
+/*
+ * A 32-bit load may read a context pointer field (r2 = *(u32 *)(r1 + 0) in XDP): the context region
+ * (tag XH, window up to XE, fields XF) is looked up before the generic path, since nearly every
+ * packet program starts with such loads and the generic path costs a call and a region lookup.
+ */
+function cachedLoad(size: number, bl: string, bh: string, off: number, pc: number, dl: string, dh: string | undefined, hi?: { hit: string; ctx: string; slow: string }): string {
+  // The destination is written only once the access succeeded: a fault leaves it as it was.
+  const hit = (k: number): string => `${dl}=${readExpr(k, size, dh)};${hi?.hit ?? ''}`;
+  const slow = `${dl}=mem.load(${bl},b,${off},${size},${pc});${size === 8 ? `${dh}=W.hi;` : hi?.slow ?? ''}${remember}`;
+  const ctx = hi !== undefined ? `else if(b===XH&&a>=0&&a+4<=XE&&(f=XF[a])!==undefined){${dl}=f();${hi.ctx}}` : '';
   return `a=((${bl}+${lit(off)})|0)^-2147483648;b=${bh};` +
-    `if(b===CH&&a>=CR.start&&a+${size}<=CR.end){${hit('CR')}}` +
-    `else if(b===CH2&&a>=CR2.start&&a+${size}<=CR2.end){${hit('CR2')}}else{${slow}}`;
+    `if(b===H1&&a>=S1&&a+${size}<=E1){${hit(1)}}` +
+    `else if(b===H2&&a>=S2&&a+${size}<=E2){${hit(2)}}${ctx}else{${slow}}`;
 }
 
 function cachedStore(size: number, bl: string, bh: string, off: number, pc: number, vl: string, vh: string): string {
-  const write = (R: string): string => {
+  const write = (k: number): string => {
     switch (size) {
-      case 1: return `${R}.bytes[a]=${vl};`;
-      case 2: return `${R}.dv.setUint16(a,${vl},true);`;
-      case 4: return `${R}.dv.setInt32(a,${vl},true);`;
-      default: return `${R}.dv.setInt32(a,${vl},true);${R}.dv.setInt32(a+4,${vh},true);`;
+      case 1: return `B${k}[a]=${vl};`;
+      case 2: return `V${k}.setUint16(a,${vl},true);`;
+      case 4: return `V${k}.setInt32(a,${vl},true);`;
+      default: return `V${k}.setInt32(a,${vl},true);V${k}.setInt32(a+4,${vh},true);`;
     }
   };
   return `a=((${bl}+${lit(off)})|0)^-2147483648;b=${bh};` +
-    `if(b===CH&&a>=CR.start&&a+${size}<=CR.end&&CR.writable){${write('CR')}}` +
-    `else if(b===CH2&&a>=CR2.start&&a+${size}<=CR2.end&&CR2.writable){${write('CR2')}}` +
+    `if(b===H1&&a>=S1&&a+${size}<=E1&&W1){${write(1)}}` +
+    `else if(b===H2&&a>=S2&&a+${size}<=E2&&W2){${write(2)}}` +
     `else{mem.store(${bl},b,${lit(off)},${size},${vl},${vh},${pc});${remember}}`;
 }
 
 function deopt(pc: number, before: number): string {
-  return `${spillAll}m.pc=${pc};m.count=n-${before};return ${FAST_DEOPT};`;
+  return `${spillAll}m.pc=${pc};m.count=n0+n-${before};return ${FAST_DEOPT};`;
 }
 
 /** Compiles a program; the function runs from m.pc until the frame at stopDepth exits. */
 export function compileFast(code: Code): FastFn {
   const n = code.length;
+  written = writtenRegisters(code);
+  spillAll = spill(ALL);
+  const named = [...namedRegisters(code)].filter((r) => r <= 10);
   const leader = new Uint8Array(n + 1);
   // Slots entered other than by falling through (jump and call targets, return addresses, callbacks):
   // only blocks starting there check the instruction limit, for themselves and the blocks they fall into.
@@ -279,61 +337,103 @@ export function compileFast(code: Code): FastFn {
   }
   for (let pc = 0; pc < n; pc++) if (code.op[pc] === Op.LDIMM64 && pc + 1 < n) { leader[pc + 1] = 0; target[pc + 1] = 0; }
   const parts: string[] = [];
-  // Per slot: how much to subtract from n (which already counts the whole block) for the count before the slot.
+  // Per slot: how much to subtract from n for the count before the slot (see `rest` below).
   const beforeOf = new Int32Array(n + 1);
-  const blocks: { start: number; len: number; body: string; selfLoop: boolean }[] = [];
+  const blocks: { start: number; body: string; selfLoop: boolean }[] = [];
   const spans = blockSpans(code, leader);
   const { regionOf, inner, opens } = loopRegions(code, spans, target, entered);
+  const nb = spans.length;
+  // A loop region without calls checks the limit once per iteration, at its head, for the whole
+  // region and the blocks it falls into after it; its inner targets (reached only from inside the
+  // same iteration) then check nothing. A conservative check is exact all the same: when it fails,
+  // the interpreter takes over at the head and stops at precisely the instruction the limit allows.
+  const plain = new Map<number, boolean>();
+  spans.forEach((sp, i) => {
+    const r = regionOf[i]!;
+    if (r < 0) return;
+    const calls = sp.slots.some((x) => { const o = code.op[x]!; return o === Op.CALL_HELPER || o === Op.CALL_LOCAL || o === Op.CALLX || o === Op.CALL_KFUNC || (o >= Op.LDABSB && o <= Op.LDINDW); });
+    plain.set(r, (plain.get(r) ?? true) && !calls);
+  });
+  /*
+   * Chains: a block that checks the limit and the blocks after it up to the next such block. The
+   * head of a chain checks and counts the whole chain at once, so n is always the exact count plus
+   * the instructions left on the straight path to the end of the chain (`rest`, per block). Every
+   * way out of the chain subtracts what it skips: a jump to another chain (or back to a loop head)
+   * the rest of the chain, a forward jump inside it the blocks it jumps over.
+   */
+  const checks = spans.map((sp, i) => {
+    const region = regionOf[i]!;
+    return target[sp.start] === 1 && !(region >= 0 && region !== sp.start && plain.get(region) === true);
+  });
+  const rest = new Array<number>(nb).fill(0);
+  for (let i = nb - 2; i >= 0; i--) rest[i] = checks[i + 1] ? 0 : rest[i + 1]! + spans[i + 1]!.slots.length;
+  const blockAt = new Map<number, number>();
+  spans.forEach((sp, i) => blockAt.set(sp.start, i));
+  const facts: Facts = new Map();
   spans.forEach(({ start, slots, end }, bi) => {
+    // Facts flow only along a fall-through from a block that ends in straight code or a conditional jump.
+    const prevLast = bi > 0 ? code.op[spans[bi - 1]!.slots[spans[bi - 1]!.slots.length - 1]!]! : Op.INVALID;
+    if (target[start] === 1 || bi === 0 || (isTerminator(prevLast) && !isCondJump(prevLast))) facts.clear();
     // Inside a loop region, a jump back to its head continues the region's own loop (no dispatch).
     const head = regionOf[bi]!;
-    const lastOfRegion = head >= 0 && (bi + 1 >= spans.length || regionOf[bi + 1] !== head);
+    const lastOfRegion = head >= 0 && (bi + 1 >= nb || regionOf[bi + 1] !== head);
     const len = slots.length;
     const last = slots[len - 1]!;
     const lastOp = code.op[last]!;
     const selfLoop = isCondJump(lastOp) && last + code.off[last]! + 1 === start;
+    const leaveChain = rest[bi]! > 0 ? `n-=${rest[bi]};` : '';
     let body = '';
     slots.forEach((s, i) => {
-      const before = len - i;
+      const before = len - i + rest[bi]!;
       beforeOf[s] = before;
       const o = code.op[s]!;
-      if (!isTerminator(o)) { body += straight(code, s, before); return; }
+      if (!isTerminator(o)) { body += straight(code, s, before, facts); factsAfter(facts, code, s); return; }
+      if (isCondJump(o)) factsNotTaken(facts, code, s);
       const fall = o === Op.LDIMM64 ? s + 2 : s + 1;
-      const jumpTo = (t: number): string => (head >= 0 && t === head ? `pc=${t};continue R${t};`
-        : head >= 0 && inner.has(t) ? `pc=${t};break F${t};` : `pc=${t};continue D;`);
+      const jumpTo = (t: number): string => {
+        if (head >= 0 && t === head) return `${leaveChain}pc=${t};continue R${t};`;
+        if (head >= 0 && inner.has(t)) {
+          // A forward jump to a block of the same chain skips the blocks in between.
+          const tb = blockAt.get(t)!;
+          const skip = checks[tb] ? rest[bi]! : rest[bi]! - rest[tb]! - spans[tb]!.slots.length;
+          return `${skip > 0 ? `n-=${skip};` : ''}pc=${t};break F${t};`;
+        }
+        return `${leaveChain}pc=${t};continue D;`;
+      };
       switch (o) {
         case Op.JA: body += jumpTo(s + code.off[s]! + 1); break;
         case Op.MAY_GOTO: body += `if(m.mayGoto>0){m.mayGoto--;}else{${jumpTo(s + code.off[s]! + 1)}}pc=${fall};`; break;
         case Op.EXIT:
-          body += `if(m.frames.length-1<=stopDepth){${spillAll}m.pc=${s};m.count=n;if(stopDepth>0){m.popFrame();}else{m.finished=true;}return ${FAST_DONE};}`;
-          body += `${spill([6, 7, 8, 9, 10])}pc=m.popFrame();${reload([6, 7, 8, 9, 10])}continue D;`;
+          body += `if(m.frames.length-1<=stopDepth){${spillAll}m.pc=${s};m.count=n0+n-${before - 1};if(stopDepth>0){m.popFrame();}else{m.finished=true;}return ${FAST_DONE};}`;
+          body += `${leaveChain}${spill([6, 7, 8, 9, 10])}pc=m.popFrame();${reload([6, 7, 8, 9, 10])}continue D;`;
           break;
         case Op.CALL_LOCAL:
+          // pushFrame may fault (too many frames): the count is taken down only once it succeeded.
           body += `${spill([6, 7, 8, 9, 10])}m.pushFrame(${fall},${s});${reload([10])}${jumpTo(s + code.imm[s]! + 1)}`;
           break;
         case Op.CALLX: {
           const d = code.dst[s]!;
-          body += `if(h${d}===0){${spillAll}m.pc=${s};m.count=n-${before - 1};m.helpers.call(m,l${d},${s});` +
-            `if(m.tailCallPending){return ${FAST_DEOPT};}n=m.count+${before - 1};l0=L[0];h0=H[0];CR=NOREG;CR2=NOREG;pc=${fall};continue D;}`;
-          body += `${spill([6, 7, 8, 9, 10])}t=m.funcSlot(l${d},h${d},${s});m.pushFrame(${fall},${s});${reload([10])}pc=t;` +
-            `if(CK[t]!==1){${spillAll}m.pc=t;m.count=n;return ${FAST_DEOPT};}continue D;`;
+          body += `if(h${d}===0){${spillAll}m.pc=${s};m.count=n0+n-${before - 1};m.helpers.call(m,l${d},${s});` +
+            `if(m.tailCallPending){return ${FAST_DEOPT};}n=m.count-n0;l0=L[0];h0=H[0];${forget}pc=${fall};continue D;}`;
+          body += `${spill([6, 7, 8, 9, 10])}t=m.funcSlot(l${d},h${d},${s});m.pushFrame(${fall},${s});${leaveChain}${reload([10])}pc=t;` +
+            `if(CK[t]!==1){${spillAll}m.pc=t;m.count=n0+n;return ${FAST_DEOPT};}continue D;`;
           break;
         }
         case Op.CALL_HELPER:
-          body += `${spillAll}m.pc=${s};m.count=n-${before - 1};m.helpers.call(m,${code.imm[s]},${s});` +
-            `if(m.tailCallPending){return ${FAST_DEOPT};}n=m.count+${before - 1};l0=L[0];h0=H[0];CR=NOREG;CR2=NOREG;pc=${fall};`;
+          body += `${spillAll}m.pc=${s};m.count=n0+n-${before - 1};m.helpers.call(m,${code.imm[s]},${s});` +
+            `if(m.tailCallPending){return ${FAST_DEOPT};}n=m.count-n0+${before - 1};l0=L[0];h0=H[0];${forget}pc=${fall};`;
           break;
         case Op.LDABSB: case Op.LDABSH: case Op.LDABSW: case Op.LDINDB: case Op.LDINDH: case Op.LDINDW: {
           const ind = o >= Op.LDINDB;
           const size = [1, 2, 4][o - (ind ? Op.LDINDB : Op.LDABSB)]!;
           const at = ind ? `(l${code.src[s]}+${lit(code.imm[s]!)})|0` : lit(code.imm[s]!);
-          body += `t=ldAbs(m,${at},${size},${s});l0=L[0];h0=H[0];if(!t){${spillAll}m.pc=${s};m.count=n-${before - 1};m.finished=true;return ${FAST_DONE};}pc=${fall};`;
+          body += `t=ldAbs(m,${at},${size},${s});l0=L[0];h0=H[0];if(!t){${spillAll}m.pc=${s};m.count=n0+n-${before - 1};m.finished=true;return ${FAST_DONE};}pc=${fall};`;
           break;
         }
         default:
           if (isCondJump(o)) {
             const t = s + code.off[s]! + 1;
-            if (selfLoop) body += `if(${condition(code, s)})continue;pc=${fall};break;`;
+            if (selfLoop) body += `if(${condition(code, s)}){${leaveChain}continue;}pc=${fall};break;`;
             else body += `if(${condition(code, s)}){${jumpTo(t)}}pc=${fall};`;
             // The last block of a region leaves its loop when the backward jump is not taken.
             if (head >= 0 && t === head && lastOfRegion) body += `break R${t};`;
@@ -342,18 +442,16 @@ export function compileFast(code: Code): FastFn {
     });
     // A block that runs off the end of the program must say where it went, or the switch would re-enter it.
     if (!isTerminator(lastOp) && end >= n) body += `pc=${end};`;
-    blocks.push({ start, len, body, selfLoop });
+    blocks.push({ start, body, selfLoop });
   });
   let open = -1;
   blocks.forEach((b, i) => {
-    let check = '';
-    if (target[b.start] === 1) {
-      let chain = b.len;
-      for (let j = i + 1; j < blocks.length && target[blocks[j]!.start] !== 1; j++) chain += blocks[j]!.len;
-      check = `if(n+${chain}>limit){${spillAll}m.pc=${b.start};m.count=n;return ${FAST_DEOPT};}`;
-    }
-    const head = `${check}n+=${b.len};`;
+    let head = '';
     const region = regionOf[i]!;
+    if (checks[i]) {
+      const chain = spans[i]!.slots.length + rest[i]!;
+      head = `if(n+${chain}>limit){${spillAll}m.pc=${b.start};m.count=n0+n;return ${FAST_DEOPT};}n+=${chain};`;
+    }
     // Forward jumps inside a region leave a labelled block that ends just before their target.
     const labels = (opens.get(i) ?? []).map((x) => `F${x}:{`).join('');
     const closes = inner.has(b.start) ? '}' : '';
@@ -364,32 +462,51 @@ export function compileFast(code: Code): FastFn {
     // Close the region's loop after its last block.
     if (open >= 0 && (i + 1 >= blocks.length || regionOf[i + 1] !== open)) { parts[parts.length - 1] += '}'; open = -1; }
   });
+  // The packet and the current frame's stack are where nearly every access goes: the cache starts
+  // with them (the packet in the first entry, which every access checks first), and with the context
+  // for its pointer fields. Only what the program can use is looked up: entering costs on every run.
+  const memOps = code.op.some((o) => o >= Op.LDXB && o <= Op.ATOMIC_CMPXCHG_DW);
+  const ctxLoads = code.op.some((o) => o === Op.LDXW || o === Op.LDXSW);
+  let namesFp = false;
+  for (let pc = 0; pc < n; pc++) if (code.op[pc] !== Op.INVALID && (code.dst[pc] === 10 || code.src[pc] === 10)) namesFp = true;
+  const seed = (!memOps ? '' : (namesFp ? `q = m.frames[m.frames.length - 1].stack;${fill1('q')}` : '') +
+    'q = m.packet === undefined ? NOREG : m.packet.region;' +
+    `if (q.live && q.ptrFields === undefined && q.kind !== "ringbuf") { H2 = H1; S2 = S1; E2 = E1; B2 = B1; V2 = V1; W2 = W1; ${fill1('q')} }`) +
+    (ctxLoads ? 'q = m.ctxRegion === undefined || m.ctxRegion.ptrFields === undefined ? NOREG : m.ctxRegion;' : 'q = NOREG;') +
+    `const XH = q.id + ${REGION_TAG}, XE = q === NOREG ? 0 : q.end, XF = q === NOREG ? NOF_TABLE : q.ptrFields;`;
   const src = `
 return function fast(m, stopDepth) {
-  const L = m.L, H = m.H, mem = m.mem, limit = m.limit;
-  let ${ALL.map((r) => `l${r}=L[${r}],h${r}=H[${r}]`).join(',')};
   if (CK[m.pc] !== 1) return ${FAST_DEOPT};
-  let pc = m.pc, n = m.count, t = 0, a = 0, b = 0, q = NOREG, CR = NOREG, CR2 = NOREG, CH = -1, CH2 = -1;
+  // Counts run relative to the count on entry, against a limit capped to a small integer, so that the
+  // per-block additions and limit checks stay integer operations even when the run's limit (or count)
+  // is beyond 32 bits. Reaching the cap only hands over to the interpreter, which goes on exactly.
+  const n0 = m.count, limit = Math.max(Math.min(m.limit - n0, ${LIMIT_CAP}), -1) | 0;
+  const L = m.L, H = m.H, mem = m.mem;
+  let ${ALL.map((r) => (named.includes(r) ? `l${r}=L[${r}],h${r}=H[${r}]` : `l${r}=0,h${r}=0`)).join(',')};
+  let pc = m.pc, n = 0, t = 0, a = 0, b = 0, f = NOF, q = NOREG;
+  let H1 = -1, S1 = 0, E1 = 0, B1 = NOREG.bytes, V1 = NOREG.dv, W1 = false;
+  let H2 = -1, S2 = 0, E2 = 0, B2 = NOREG.bytes, V2 = NOREG.dv, W2 = false;
+  ${seed}
   try {
     D: for (;;) {
       switch (pc) {
         ${parts.join('\n        ')}
-        default: ${spillAll}m.pc=pc;m.count=n;return ${FAST_DEOPT};
+        default: ${spillAll}m.pc=pc;m.count=n0+n;return ${FAST_DEOPT};
       }
     }
   } catch (e) {
     if (e === m.fault) throw e;
     ${spillAll}
     const slot = e instanceof VmFault ? e.slot : pc;
-    m.pc = slot; m.count = n - (B[slot] === undefined ? 0 : B[slot]) + 1;
+    m.pc = slot; m.count = n0 + n - (B[slot] === undefined ? 0 : B[slot]) + 1;
     throw asFault(e, slot);
   }
 };`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const factory = new Function('W', 'mul64', 'udiv64', 'umod64', 'sdiv64', 'smod64', 'udiv32', 'umod32', 'sdiv32', 'smod32',
-    'lsh64', 'rsh64', 'arsh64', 'bswap16', 'bswap32', 'atomic32', 'atomic64', 'ldAbs', 'VmFault', 'asFault', 'B', 'NOREG', 'CK', src) as (...a: unknown[]) => FastFn;
+    'lsh64', 'rsh64', 'arsh64', 'bswap16', 'bswap32', 'atomic32', 'atomic64', 'ldAbs', 'VmFault', 'asFault', 'B', 'NOREG', 'CK', 'NOF', 'NOF_TABLE', src) as (...a: unknown[]) => FastFn;
   const fn = factory(alu.W, alu.mul64, alu.udiv64, alu.umod64, alu.sdiv64, alu.smod64, alu.udiv32, alu.umod32, alu.sdiv32, alu.smod32,
-    alu.lsh64, alu.rsh64, alu.arsh64, alu.bswap16, alu.bswap32, atomic32, atomic64, ldAbs, VmFault, asFault, beforeOf, NOREG, target);
+    alu.lsh64, alu.rsh64, alu.arsh64, alu.bswap16, alu.bswap32, atomic32, atomic64, ldAbs, VmFault, asFault, beforeOf, NOREG, target, NOF, NOF_TABLE);
   return fn;
 }
 
@@ -399,6 +516,14 @@ return function fast(m, stopDepth) {
  * region see one object shape and stay monomorphic.
  */
 const NOREG = new Memory().add('scratch', '', 'no region', new Uint8Array(0), false);
+
+/** The most instructions one entry into a compiled function counts before handing over (2^30). */
+const LIMIT_CAP = 0x40000000;
+
+/** The initial value of the local holding a context field's getter, so that the local has one type. */
+const NOF = (): number => 0;
+/** The context fields of a program without a context region: none. */
+const NOF_TABLE: ((() => number) | undefined)[] = [];
 
 const cache = new WeakMap<Code, FastFn>();
 /**
@@ -413,15 +538,21 @@ function signature(code: Code): string {
   return s;
 }
 
+/** The last program looked up and its function: repeated runs of one program skip the WeakMap. */
+let lastCode: Code | undefined;
+let lastFn: FastFn | undefined;
+
 export function fastFor(code: Code): FastFn {
+  if (code === lastCode) return lastFn!;
   let f = cache.get(code);
-  if (f !== undefined) return f;
+  if (f !== undefined) { lastCode = code; lastFn = f; return f; }
   let bySig = byInsns.get(code.insns);
   if (bySig === undefined) { bySig = new Map(); byInsns.set(code.insns, bySig); }
   const sig = signature(code);
   f = bySig.get(sig);
   if (f === undefined) { f = compileFast(code); bySig.set(sig, f); }
   cache.set(code, f);
+  lastCode = code; lastFn = f;
   return f;
 }
 

@@ -103,6 +103,9 @@ export class Machine {
 
   /** One frame, r10 at the top of its stack. */
   resetFrames(): void {
+    const root = this.rootFrame;
+    // After a run that ended normally only the root frame is left: nothing to pop or push.
+    if (root !== undefined && this.frames.length === 1 && this.frames[0] === root) { this.setFp(root.stack); return; }
     const stack = this.stackFor(0);
     this.rootFrame ??= { returnPc: -2, callSlot: -1, saved: new Int32Array(10), stack };
     // Popping is cheaper than setting the length, and a finished run has only the root frame left.
