@@ -2,11 +2,12 @@
  * Building a corpus program the way the editor and `ebpf verify` do: from the `.s` source through our
  * assembler (`assembleModule`), so that the verifier sees source lines, labels and functions as users
  * will. The result is used only when it encodes to exactly the bytes llvm-mc produced at recording
- * time; otherwise (raw `.quad` encodings our model cannot represent, directives our assembler lacks)
+ * time (slots that do not decode keep their raw bytes); otherwise (directives our assembler lacks)
  * the agreement test falls back to the recorded bytes and says so.
  */
 import { assembleModule } from '../../../core/src/program/assembleModule';
 import { encodeProgram } from '../../../core/src/isa/codec';
+import { writeSlot } from '../../../core/src/isa/opcode';
 import type { BuiltProgram, ExpectedEntry } from './fixtures';
 
 /** Program hex with the map-reference slots' src field and immediate cleared (fd patching differs). */
@@ -36,7 +37,11 @@ export function buildFromSource(entry: ExpectedEntry, text: string): FromSource 
   if (!program) return { why: 'our assembler found no program' };
   let hex: string;
   try {
-    hex = Buffer.from(encodeProgram(program.insns)).toString('hex');
+    // A 64-bit load cut off by the end of the section still encodes both halves; keep the slots there are.
+    const bytes = encodeProgram(program.insns).subarray(0, program.insns.length * 8);
+    // Slots that do not decode keep their raw bytes in the model; their placeholders encode as nothing real.
+    for (const [slot, raw] of program.rawSlots ?? []) if (slot * 8 + 8 <= bytes.length) writeSlot(bytes, slot * 8, raw);
+    hex = Buffer.from(bytes).toString('hex');
   } catch (e) {
     return { why: `encodeProgram threw: ${(e as Error).message}` };
   }
