@@ -14,7 +14,7 @@ import { reject } from './errors';
 import { VState, Frame, cloneState, curFrame, newFrame, MAX_CALL_FRAMES } from './state';
 import { Reg, pointer, unknownScalar, notInit, cloneReg } from './regState';
 import { isConst } from './tnum';
-import { S64_MIN, S64_MAX } from './scalar';
+import { r0RangeMessage } from './returns';
 import type { VerifyResult } from './types';
 
 export const BPF_FUNC_LOOP = 181;
@@ -125,14 +125,7 @@ export function exitCallback(env: Env, callee: Frame): number {
   if (isConst(r0.var) && returnsImmediate(env, callee.subprog)) markComparedExactly(env);
   else demandPrecision(env);
   const [lo, hi] = callee.callbackRet ?? CALLBACK_RET;
-  if (r0.smin < lo || r0.smax > hi) {
-    let text = 'At callback return the register R0 has';
-    let unknown = true;
-    if (r0.smin > S64_MIN) { text += ` smin=${r0.smin}`; unknown = false; }
-    if (r0.smax < S64_MAX) { text += ` smax=${r0.smax}`; unknown = false; }
-    if (unknown) text += ' unknown scalar value';
-    reject(`${text} should have been in [${lo}, ${hi}]`);
-  }
+  if (r0.smin < lo || r0.smax > hi) reject(r0RangeMessage('At callback return', r0, lo, hi));
   env.cur.frames.pop();
   return callee.callsite;
 }

@@ -38,10 +38,18 @@ export function checkReturnCode(env: Env): void {
   if (r0.type !== 'scalar') reject(`At program exit the register R0 is not a known value (${typeName(r0)})`);
   const [lo, hi] = range;
   if (BigInt(lo) <= r0.smin && r0.smax <= BigInt(hi)) return;
-  let text = 'At program exit the register R0 has';
+  reject(r0RangeMessage('At program exit', r0, lo, hi));
+}
+
+/**
+ * The kernel's words for an R0 outside the range a program exit or a callback return allows: the
+ * signed bounds it knows, or "unknown scalar value" when it knows neither.
+ */
+export function r0RangeMessage(where: string, r0: { smin: bigint; smax: bigint }, lo: number | bigint, hi: number | bigint): string {
+  let text = `${where} the register R0 has`;
   let unknown = true;
   if (r0.smin > S64_MIN) { text += ` smin=${r0.smin}`; unknown = false; }
   if (r0.smax < S64_MAX) { text += ` smax=${r0.smax}`; unknown = false; }
   if (unknown) text += ' unknown scalar value';
-  reject(`${text} should have been in [${lo}, ${hi}]`);
+  return `${text} should have been in [${lo}, ${hi}]`;
 }
