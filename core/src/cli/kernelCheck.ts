@@ -3,9 +3,10 @@
  * and reads the kernel's verdict and verifier log from libbpf's debug output (`bpftool -d`, which
  * prints the log between `-- BEGIN PROG LOAD LOG --` and `-- END PROG LOAD LOG --` when a load fails).
  * The object handed to bpftool is our own: the assembled ObjectFile written by `writeElf`, or the
- * input object itself. Maps declared by `# @map` annotations (comments, which no object carries) are
- * added to it as BTF-defined maps in `.maps`, so that libbpf creates them. No test code is involved;
- * the pins bpftool makes are removed afterwards.
+ * input object itself, with subprograms written in a program's own section moved into `.text`
+ * (subprogramsToText), the only place libbpf takes them from. Maps declared by `# @map` annotations
+ * (comments, which no object carries) are added to it as BTF-defined maps in `.maps`, so that libbpf
+ * creates them. No test code is involved; the pins bpftool makes are removed afterwards.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -16,6 +17,7 @@ import { SHF_EXECINSTR } from '../elf/types';
 import { writeElf } from '../elf/writer';
 import { withBtfMaps } from '../elf/mapsWriter';
 import type { MapDef, Program } from '../program/model';
+import { subprogramsToText } from '../program/subprogramsToText';
 
 export type KernelVerdict =
   | { checked: true; accepted: boolean; message: string }
@@ -40,8 +42,8 @@ export function kernelCheckUnavailable(): string | undefined {
  * verdict. libbpf finds programs and subprograms through function symbols with sizes, while a source
  * may give its entry as a local label without `.size`; so the entry becomes a sized global function
  * (added when the object has none), and so do subprograms in .text. Returns the object and the name
- * libbpf will give the program. (Subprograms inside the program's own section cannot be expressed:
- * libbpf refuses static functions outside .text; `ownSectionSubprograms` tells the caller.)
+ * libbpf will give the program. Subprograms inside the program's own section are left where they are
+ * here (libbpf refuses static functions outside .text): `subprogramsToText` moves them afterwards.
  */
 export function objectFor(obj: ObjectFile, p: Program): { object: ObjectFile; entry: string } {
   const dropped = new Set(obj.sections
@@ -90,14 +92,13 @@ export function objectFor(obj: ObjectFile, p: Program): { object: ObjectFile; en
   // functions that way, and libbpf reads those offsets without applying the relocations.
   const relocations = obj.relocations.filter((r) => !dropped.has(r.section)
     && (r.symbolIsSection ? !dropped.has(r.symbol) : r.symbol === '' || symbols.some((s) => s.name === r.symbol)));
-  const out: ObjectFile = { sections, symbols, relocations };
-  if (obj.addrsig) out.addrsig = obj.addrsig.filter((n) => symbols.some((s) => s.name === n));
+  // An undefined symbol that only the dropped sections used goes as well: libbpf takes every undefined
+  // global for an extern and refuses the object when no BTF describes it (a map used by another program).
+  const used = new Set(relocations.filter((r) => !r.symbolIsSection).map((r) => r.symbol));
+  const kept = symbols.filter((s) => s.section !== undefined || s.specialIndex !== undefined || s.type === 'file' || used.has(s.name));
+  const out: ObjectFile = { sections, symbols: kept, relocations };
+  if (obj.addrsig) out.addrsig = obj.addrsig.filter((n) => kept.some((s) => s.name === n));
   return { object: out, entry };
-}
-
-/** True when `p` calls functions placed in its own section, which bpftool (libbpf) cannot load. */
-export function ownSectionSubprograms(p: Program): boolean {
-  return p.funcs.some((f, i) => i > 0 && f.section === p.section);
 }
 
 /** Lines of a verifier log that show instructions or states rather than a verdict. */
@@ -162,7 +163,10 @@ export function kernelVerdict(obj: ObjectFile, p: Program, maps: MapDef[] = []):
   const pin = path.join(BPFFS, `ebpf-verify-${process.pid}`);
   try {
     const { object: own, entry } = objectFor(obj, p);
-    const object = withAnnotatedMaps(own, p, maps);
+    // libbpf takes subprograms only from .text: those written in the program's section move there.
+    const laidOut = subprogramsToText(own, p);
+    if (!laidOut.ok) return { checked: false, message: `not checked (${laidOut.message})` };
+    const object = withAnnotatedMaps(laidOut.object, p, maps);
     if (!object.ok) return { checked: false, message: object.message };
     fs.writeFileSync(objPath, writeElf(object.object));
     const r = spawnSync('bpftool', ['-d', 'prog', 'loadall', objPath, pin],

@@ -15,7 +15,7 @@ import type { MapDef, Program } from '../program/model';
 import type { ObjectFile } from '../elf/types';
 import { readElf } from '../elf/reader';
 import { assemble } from '../asm/assembler';
-import { kernelCheckUnavailable, kernelVerdict, ownSectionSubprograms, type KernelVerdict } from './kernelCheck';
+import { kernelCheckUnavailable, kernelVerdict, type KernelVerdict } from './kernelCheck';
 
 const USAGE = `usage: ebpf verify FILE [--json] [--prog-type T] [--log-level N] [--unprivileged] [--kernel]
 Checks each program as the Linux 6.18 verifier does (as root unless --unprivileged). --log-level 1|2
@@ -86,9 +86,6 @@ function kernelFor(args: Args, obj: ObjectFile | undefined, elfInput: boolean, p
   if (!obj) return { checked: false, message: 'not checked (the file could not be turned into an object)' };
   if (args.progType) return { checked: false, message: 'not checked (--prog-type cannot be passed to bpftool)' };
   if (!args.privileged) return { checked: false, message: 'not checked (--unprivileged: bpftool loads as root)' };
-  if (ownSectionSubprograms(p)) {
-    return { checked: false, message: 'not checked (subprograms in the program\'s own section cannot be loaded by bpftool; put them in .text)' };
-  }
   // `# @map` annotations are comments: kernelVerdict writes them into the object as BTF-defined maps.
   return kernelVerdict(obj, p, elfInput ? [] : maps);
 }
