@@ -78,7 +78,7 @@ describe('func_info stub', function () {
   it('gives every function of the example a record at its slot', () => {
     const r = assembleModule(withStub(bareExample()), 't.s');
     assert.deepStrictEqual(r.diagnostics.filter((d) => d.severity !== 'info'), []);
-    assert.deepStrictEqual(r.module.programs[0]!.btfFuncs, [
+    assert.deepStrictEqual(r.module.programs[0]!.btfFuncs?.map(({ slot, name, linkage, params }) => ({ slot, name, linkage, params })), [
       { slot: 0, name: 'xdp_sum', linkage: 'global', params: 1 },
       { slot: 18, name: 'sum_byte', linkage: 'static', params: 0 },
     ]);

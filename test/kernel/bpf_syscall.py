@@ -147,7 +147,7 @@ def handle(req):
         a[48:48 + 4] = b"test"
         funcs = req.get("btfFuncs")
         if funcs is not None:
-            blob, ids = btf_blob(funcs)
+            blob, ids = btf_blob_any(funcs)
             bfd = load_btf(blob)
             fds.append(bfd)
             recs = b"".join(struct.pack("<II", f["slot"], t) for f, t in zip(funcs, ids))
@@ -191,6 +191,77 @@ def handle(req):
         for fd in fds:
             os.close(fd)
     return res
+
+
+# Typed prototypes: a btfFuncs entry may carry "types": {"ret": T, "params": [T, ...]}, where a type T is
+# "void", "int", "long", "char", "enum", {"ptr": T}, {"struct": NAME, "size": N} or {"func": true} (a
+# FUNC_PROTO without parameters, to point at). Parameters get names a0, a1, ...; equal types share an id.
+BTF_KIND_PTR, BTF_KIND_STRUCT, BTF_KIND_ENUM = 2, 4, 6
+
+
+def btf_blob_any(funcs):
+    """btf_blob, or btf_blob_typed when some function has a typed prototype."""
+    if any("types" in f for f in funcs):
+        return btf_blob_typed(funcs)
+    return btf_blob(funcs)
+
+
+def btf_blob_typed(funcs):
+    """A BTF blob with one FUNC per function, in the order given; functions without "types" get
+    `int (int, ...)` with "params" int arguments, as in btf_blob."""
+    strings = bytearray(b"\0")
+    names = {}
+
+    def name(text):
+        if text not in names:
+            names[text] = len(strings)
+            strings.extend(text.encode() + b"\0")
+        return names[text]
+
+    types = []
+    memo = {}
+
+    def add(record):
+        types.append(record)
+        return len(types)
+
+    def type_id(t):
+        key = json.dumps(t, sort_keys=True)
+        if key in memo:
+            return memo[key]
+        if t == "void":
+            return 0
+        if t in ("int", "long", "char"):
+            size = {"int": 4, "long": 8, "char": 1}[t]
+            enc = 0 if t == "char" else 1
+            tid = add(struct.pack("<III", name(t), BTF_KIND_INT << 24, size) + struct.pack("<I", (enc << 24) | (size * 8)))
+        elif t == "enum":
+            tid = add(struct.pack("<III", name("e"), (BTF_KIND_ENUM << 24) | 1, 4) + struct.pack("<Ii", name("E0"), 0))
+        elif "ptr" in t:
+            inner = type_id(t["ptr"])
+            tid = add(struct.pack("<III", 0, BTF_KIND_PTR << 24, inner))
+        elif "struct" in t:
+            tid = add(struct.pack("<III", name(t["struct"]), BTF_KIND_STRUCT << 24, t["size"]))
+        elif "func" in t:
+            tid = add(struct.pack("<III", 0, BTF_KIND_FUNC_PROTO << 24, type_id("int")))
+        else:
+            raise ValueError("unknown BTF type %r" % (t,))
+        memo[key] = tid
+        return tid
+
+    ids = []
+    for f in funcs:
+        proto = f.get("types") or {"ret": "int", "params": ["int"] * f.get("params", 0)}
+        ret = type_id(proto.get("ret", "int"))
+        params = [type_id(p) for p in proto.get("params", [])]
+        rec = struct.pack("<III", 0, (BTF_KIND_FUNC_PROTO << 24) | len(params), ret)
+        for i, p in enumerate(params):
+            rec += struct.pack("<II", name("a%d" % i), p)
+        pid = add(rec)
+        ids.append(add(struct.pack("<III", name(f["name"]), (BTF_KIND_FUNC << 24) | LINKAGE[f.get("linkage", "static")], pid)))
+    body = b"".join(types)
+    header = struct.pack("<HBBIIIII", 0xEB9F, 1, 0, 24, 0, len(body), len(body), len(strings))
+    return header + body + bytes(strings), ids
 
 
 def main():

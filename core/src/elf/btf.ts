@@ -11,6 +11,7 @@
  * nothing. Loops in reference chains are cut after a fixed number of links, as libbpf does.
  */
 import type { ElfDiagnostic } from './types';
+import type { BtfParamType } from '../program/model';
 
 export const BTF_MAGIC = 0xeb9f;
 const HEADER_SIZE = 24;
@@ -338,4 +339,30 @@ function checkReferences(btf: Btf, bad: (id: number, kind: string, ref: number) 
     }
     for (const ref of new Set(refs)) if (ref > btf.count) bad(t.id, kindName(t.kind), ref);
   }
+}
+
+/** The kernel's word for a kind in its messages (btf_type_str): void and unknown kinds are UNKNOWN. */
+function kernelKindWord(t: BtfType | undefined): string {
+  return t && t.kind > 0 && t.kind < KIND_NAMES.length ? KIND_NAMES[t.kind]! : 'UNKNOWN';
+}
+
+/**
+ * What a global function's parameter or return type `id` means to the verifier (btf_prepare_func_args):
+ * integers and enums are scalars; a pointer records its pointee (after modifiers) and the pointee's
+ * size when it has one, since the kernel types it as memory of that size; anything else is unsupported.
+ */
+export function paramType(btf: Btf, id: number): BtfParamType {
+  const r = btf.skipModsAndTypedefs(id);
+  const t = r.ok ? r.type : undefined;
+  if (t && (t.kind === BTF_KIND.INT || t.kind === BTF_KIND.ENUM || t.kind === BTF_KIND.ENUM64)) return { kind: 'scalar' };
+  if (!t || t.kind !== BTF_KIND.PTR) return { kind: 'other', what: kernelKindWord(t) };
+  const p = btf.skipModsAndTypedefs(t.sizeOrType);
+  const to = p.ok ? p.type : undefined;
+  const out: BtfParamType = { kind: 'ptr', toKind: kernelKindWord(to), toName: to?.name ?? '' };
+  // The kernel sizes only types that have a size of their own, arrays of them and pointers.
+  if (to && to.kind !== BTF_KIND.FUNC_PROTO && to.kind !== BTF_KIND.FWD) {
+    const size = btf.resolveSize(to.id);
+    if (size.ok) out.size = size.size;
+  }
+  return out;
 }

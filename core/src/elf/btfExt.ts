@@ -17,7 +17,7 @@
  * could decode. line_info and CO-RE relocations are skipped.
  */
 import type { BtfFuncInfo } from '../program/model';
-import { Btf, BTF_KIND, BTF_MAGIC } from './btf';
+import { Btf, BTF_KIND, BTF_MAGIC, paramType } from './btf';
 import type { ElfDiagnostic } from './types';
 
 /** The shortest header libbpf accepts: through the line_info fields. */
@@ -165,7 +165,8 @@ function funcFromType(btf: Btf, id: number): Omit<BtfFuncInfo, 'slot'> | string 
   if (!proto || proto.kind !== BTF_KIND.FUNC_PROTO) return `refers to [${t.sizeOrType}], which is not a FUNC_PROTO`;
   const linkage = LINKAGES[t.extra ?? -1];
   if (!linkage) return `has unknown linkage ${t.extra ?? '?'}`;
-  return { name: t.name, linkage, params: proto.members.length };
+  const ret = paramType(btf, proto.sizeOrType);
+  return { name: t.name, linkage, params: proto.members.length, proto: { ret, params: proto.members.map((m) => paramType(btf, m.type)) } };
 }
 
 /**

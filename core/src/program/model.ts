@@ -53,7 +53,23 @@ export interface BtfFuncInfo {
   linkage: 'static' | 'global' | 'extern';
   /** Number of parameters in the FUNC's prototype. */
   params: number;
+  /**
+   * The prototype's return and parameter types, as far as the verifier needs them for a global
+   * function (which is checked against its prototype rather than its callers); absent when the record
+   * came without type information.
+   */
+  proto?: { ret: BtfParamType; params: BtfParamType[] };
 }
+
+/**
+ * A type of a FUNC_PROTO, after typedefs and modifiers: `scalar` for integers and enums, `ptr` for a
+ * pointer (with the pointee's kind and name, and its size or why it has none), `other` for the rest
+ * with the kernel's kind word (STRUCT, FLOAT, UNKNOWN for void...).
+ */
+export type BtfParamType =
+  | { kind: 'scalar' }
+  | { kind: 'ptr'; toKind: string; toName: string; size?: number }
+  | { kind: 'other'; what: string };
 
 /** What a 64-bit immediate load refers to after relocation. */
 export type LdImm64Ref =

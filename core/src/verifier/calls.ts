@@ -38,9 +38,9 @@ export function exitSubprog(env: Env): number {
 }
 
 /**
- * check_max_stack_depth: the deepest chain of frames over the static call graph must fit in 512 bytes,
- * and a subprogram that makes a tail call may only be reached with less than 256 bytes of callers'
- * stack (a tail call keeps the callers' frames, and up to 33 programs may chain).
+ * check_max_stack_depth: the deepest chain of frames over the static call graph must fit in 512 bytes
+ * and in 8 frames, and a subprogram that makes a tail call may only be reached with less than 256
+ * bytes of callers' stack (a tail call keeps the callers' frames, and up to 33 programs may chain).
  */
 export function checkCombinedStack(env: Env): void {
   const round = (d: number): number => Math.ceil(Math.max(d, 0) / 16) * 16;
@@ -57,16 +57,20 @@ export function checkCombinedStack(env: Env): void {
       calls[subIndex(i)]!.push(subIndex(i + 1 + insn.imm));
     }
   });
-  const walk = (sp: number, depth: number, frames: number, seen: Set<number>): void => {
+  // Several calls of one function from one caller lead to the same chains: walking one is enough.
+  const callees = calls.map((c) => [...new Set(c)]);
+  const walk = (sp: number, depth: number, frames: number): void => {
     if (sp !== 0 && tailCalls.has(sp) && depth >= 256) {
       reject(`tail_calls are not allowed when call stack of previous frames is ${depth} bytes. Too large`);
     }
     const total = depth + round(env.subprogs[sp]!.stackDepth);
     if (total > 512) reject(`combined stack size of ${frames} calls is ${total}. Too large`);
-    if (seen.has(sp)) return;
-    seen.add(sp);
-    for (const c of calls[sp]!) walk(c, total, frames + 1, seen);
-    seen.delete(sp);
+    for (const c of callees[sp]!) {
+      // Recursion through global functions, which the walk never entered, ends here: the chain of
+      // calls is followed frame by frame as if each call were made.
+      if (frames >= MAX_CALL_FRAMES) reject(`the call stack of ${frames} frames is too deep !`);
+      walk(c, total, frames + 1);
+    }
   };
-  walk(0, 0, 1, new Set());
+  walk(0, 0, 1);
 }

@@ -22,6 +22,7 @@ import { checkHelperCall } from './helpers';
 import { enterSubprog, exitSubprog, checkCombinedStack } from './calls';
 import { markCallbackCalls, widenAfterCallback, checkLdAbsInCallback, CALLS_CALLBACK } from './callbacks';
 import { checkFuncInfoEarly, checkFuncInfoLayout, loadFuncAddress } from './funcInfo';
+import { globalFunc, callGlobal, globalsToVerify, globalEntryState, atGlobalExit, checkGlobalReturn } from './globalFuncs';
 import { checkReturnCode, checkReferenceLeak } from './returns';
 import { statesEqual, statesMaybeLooping } from './prune';
 import { insnText, stateText, alignedState, statsLine, frameView } from './log';
@@ -30,6 +31,8 @@ import { firstPassError, mainPassMessage, cfgStandIn } from './rawSlots';
 
 interface Checkpoint extends CheckpointLink { state: VState; at: number; hit: number; miss: number; evicted?: boolean }
 interface Pending { state: VState; insn: number; from: number }
+/** Counters that run on from one walk to the next (the main program's, then each global function's). */
+interface Carry { processed: number; jmps: number; prevJmps: number; prevInsns: number }
 
 const JMP_SEQ_LIMIT = 8192;
 
@@ -65,8 +68,17 @@ export function runVerifier(prog: Program, maps: MapDef[], opts: VerifyOptions, 
     checkFuncInfoLayout(env);
     markCallbackCalls(prog.insns, cfg.prunePoints, cfg.jmpPoints);
     env.liveBefore = cfg.liveBefore;
-    const r = doCheck(env, opts, cfg.prunePoints, cfg.jmpPoints, stats, collect);
-    processed = r;
+    const carry: Carry = { processed: 0, jmps: 0, prevJmps: 0, prevInsns: 0 };
+    processed = doCheck(env, opts, cfg.prunePoints, cfg.jmpPoints, stats, collect, 0, carry);
+    // do_check_subprogs: each global function a path called is verified once, on its own, after the
+    // main program; the processed-instruction count and its limit run on across these walks.
+    for (const sp of globalsToVerify(env)) {
+      const name = prog.btfFuncs![sp]!.name;
+      if (env.logLevel > 0) env.log.push(`Validating ${name}() func#${sp}...`);
+      env.cur = globalEntryState(env, sp);
+      processed = doCheck(env, opts, cfg.prunePoints, cfg.jmpPoints, stats, collect, env.subprogs[sp]!.start, carry);
+      if (env.logLevel > 0) env.log.push(`Func#${sp} ('${name}') is safe for any args that match its prototype`);
+    }
     checkCombinedStack(env);
   } catch (e) {
     if (!(e instanceof Reject)) throw e;
@@ -90,20 +102,20 @@ export function runVerifier(prog: Program, maps: MapDef[], opts: VerifyOptions, 
 }
 
 function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Uint8Array, stats: VerifyResult['stats'],
-  collect: StateCollector | undefined): number {
+  collect: StateCollector | undefined, start: number, carry: Carry): number {
   const limit = opts.maxInsns ?? 1_000_000;
   const explored = new Map<number, Checkpoint[]>();
   const stack: Pending[] = [];
-  let processed = 0;
-  let jmps = 0;
-  let prevJmps = 0;
-  let prevInsns = 0;
+  let processed = carry.processed;
+  let jmps = carry.jmps;
+  let prevJmps = carry.prevJmps;
+  let prevInsns = carry.prevInsns;
   let liveStates = 0;
-  let idx = 0;
+  let idx = start;
   let printState = true;
   let from = -1;
   // The last instruction checked: errors raised at a prune point blame it, as the kernel's log does.
-  let lastIdx = 0;
+  let lastIdx = start;
   const lvl = env.logLevel;
 
   // Made once: a closure per instruction would be garbage the moment the instruction is checked.
@@ -233,8 +245,11 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
     if (lvl > 1) {
       const f = curFrame(env.cur);
       const scr = frameView(env, f, { regs: env.scratched, stack: env.scratchedStack }).text;
-      env.log.push(alignedState(`${idx}: ${insnText(insn)}`, next.kind === 'exit' ? '' : scr));
-    }
+      // After a global call the kernel prints its note, then the state the call left, on a line of its own.
+      const note = next.kind === 'next' ? next.note : undefined;
+      env.log.push(alignedState(`${idx}: ${insnText(insn)}`, next.kind === 'exit' || note ? '' : scr));
+      if (note) env.log.push(note, `${idx + 1}: ${scr}`);
+    } else if (lvl > 0 && next.kind === 'next' && next.note) env.log.push(next.note);
     if (next.kind === 'exit') {
       if (!finishPath()) break;
       continue;
@@ -243,10 +258,11 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
     idx = next.to;
     from = idx;
   }
+  Object.assign(carry, { processed, jmps, prevJmps, prevInsns });
   return processed;
 }
 
-type Next = { kind: 'next'; to: number } | { kind: 'jump'; to: number; printState?: boolean } | { kind: 'exit' };
+type Next = { kind: 'next'; to: number; note?: string } | { kind: 'jump'; to: number; printState?: boolean } | { kind: 'exit' };
 
 function step(env: Env, insn: Insn, idx: number, stack: Pending[], countJmp: (n: number) => void): Next {
   const regs = curFrame(env.cur).regs;
@@ -361,7 +377,13 @@ function step(env: Env, insn: Insn, idx: number, stack: Pending[], countJmp: (n:
     }
     case 'call': {
       countJmp(1);
-      if (insn.src === 1) return { kind: 'jump', to: enterSubprog(env, idx, idx + 1 + insn.imm) };
+      if (insn.src === 1) {
+        const sp = env.prog.btfFuncs ? env.subprogs.findIndex((p) => p.start === idx + 1 + insn.imm) : -1;
+        const global = sp >= 0 ? globalFunc(env, sp) : undefined;
+        // A global function is checked against its prototype here and verified on its own later.
+        if (global) return { kind: 'next', to: idx + 1, note: callGlobal(env, sp, global) };
+        return { kind: 'jump', to: enterSubprog(env, idx, idx + 1 + insn.imm) };
+      }
       if (insn.src === 2) reject('calling kernel function is not supported without BTF');
       const callback = checkHelperCall(env, insn.imm, idx);
       if (callback) pushBranch(env, stack, callback.state, callback.insn, idx);
@@ -380,7 +402,8 @@ function step(env: Env, insn: Insn, idx: number, stack: Pending[], countJmp: (n:
         return { kind: 'jump', to };
       }
       checkReferenceLeak(env, 'BPF_EXIT instruction in main prog');
-      checkReturnCode(env);
+      if (atGlobalExit(env)) checkGlobalReturn(env);
+      else checkReturnCode(env);
       return { kind: 'exit' };
     }
   }

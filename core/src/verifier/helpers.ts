@@ -25,6 +25,10 @@ const MEM_OK = new Set(['fp', 'pkt', 'pkt_meta', 'map_key', 'map_value', 'mem'])
 
 /** Helpers that may move or resize packet data (bpf_helper_changes_pkt_data). */
 const CHANGES_PKT = new Set([9, 10, 11, 23, 28, 33, 38, 39, 40, 43, 44, 45, 50, 51, 52, 53, 54, 55, 56, 57, 61, 62, 63, 65, 70, 73, 74, 75, 76, 77, 78]);
+/** Whether helper `fid` may move or resize packet data, which invalidates packet pointers. */
+export function changesPktData(fid: number): boolean {
+  return CHANGES_PKT.has(fid);
+}
 /** Helpers returning an acquired reference. */
 const ACQUIRE = new Set([84, 85, 99, 131]);
 
@@ -100,7 +104,7 @@ function typeOk(kind: string, r: Reg, flags: string[]): boolean {
 }
 
 /** check_helper_mem_access: `size` bytes at the pointer in `regno`; `write` for output buffers. */
-function helperMem(env: Env, regno: number, size: number, write: boolean, zeroOk: boolean): void {
+export function helperMem(env: Env, regno: number, size: number, write: boolean, zeroOk: boolean): void {
   const r = curFrame(env.cur).regs[regno]!;
   switch (r.type) {
     case 'pkt': case 'pkt_meta': checkPacketAccess(regno, r, r.off, size, zeroOk); return;

@@ -69,6 +69,14 @@ export const CATALOG: CatalogEntry[] = [
   { code: 'VER054', kernel: 'BPF_ATOMIC uses invalid atomic opcode %', explanation: 'The immediate of this atomic instruction selects no atomic operation.' },
   { code: 'VER055', kernel: 'invalid may_goto imm %', explanation: 'may_goto must have its registers and its immediate set to 0.' },
   { code: 'VER056', kernel: 'callbacks of % are not supported by this verifier', explanation: 'Our verifier does not model the callback of this helper, so it cannot tell whether the program is safe (not a kernel message).' },
+  { code: 'VER057', kernel: 'R% is not a scalar', explanation: "The global function's prototype declares this argument an integer, and the caller passes something else.", hint: 'A global function is checked against its BTF prototype, not against what its callers pass.' },
+  { code: 'VER058', kernel: 'arg#% expects pointer to ctx', explanation: "The global function's prototype declares this argument a pointer to the program's context, and the caller passes something else." },
+  { code: 'VER059', kernel: "Global function %() doesn't return scalar. Only those are supported.", explanation: 'A global function must be declared to return an integer or an enum.', hint: 'Make the function static, or return an int.' },
+  { code: 'VER060', kernel: 'Global function %() with % > 5 args. Buggy compiler.', explanation: 'A function takes at most five arguments, in r1 to r5.' },
+  { code: 'VER061', kernel: 'Arg#% type % in %() is not supported yet.', explanation: 'A global function may only take integers, enums and pointers.', hint: 'Pass a pointer to the struct instead, or make the function static.' },
+  { code: 'VER062', kernel: "arg#% reference type('%') size cannot be determined: %", explanation: 'A pointer argument of a global function must point to a type with a size (not void or a function); the kernel checks the memory behind it by that size.', hint: 'Give the parameter a sized pointee type, or make the function static.' },
+  { code: 'VER063', kernel: 'At subprogram exit the register R% is not a scalar value (%)', explanation: 'A global function must return an integer: its callers receive an unknown scalar.' },
+  { code: 'VER064', kernel: 'global function %() has no parameter types in its BTF: it cannot be checked against its callers', explanation: 'The BTF of this global function says how many parameters it has but not their types (not a kernel message).', hint: 'Make the function static, or build the object with full BTF (clang -g).' },
 ];
 
 const compiled = CATALOG.map((e) => ({
