@@ -59,6 +59,26 @@ describe('vm fast tier shortcuts', () => {
     assert.strictEqual(vm.result().fault?.kind, 'read-only');
   });
 
+  it('context pointer fields read the packet bounds as they are after the helpers moved them', () => {
+    // bpf_xdp_adjust_head (44) and bpf_xdp_adjust_meta (54) move data and data_meta; data_end is reread too.
+    const m = assemble(`${XDP}r6 = r1\nr2 = -8\ncall 54\nr1 = r6\nr2 = 4\ncall 44\n` +
+      'r2 = *(u32 *)(r6 + 0)\nr3 = *(u32 *)(r6 + 4)\nr4 = *(s32 *)(r6 + 8)\nr3 -= r2\nr2 -= r4\nr0 = r3\nr0 <<= 8\nr0 += r2\n' +
+      'r5 = *(u8 *)(r4 + 0)\nr0 += r5\nexit\n');
+    agree(m, packet);
+  });
+
+  it('context offsets that are not pointer fields: ingress_ifindex, inside a field, past the end', () => {
+    for (const off of [12, 2, 6, 20, 22, 24]) {
+      const m = assemble(`${XDP}r0 = *(u32 *)(r1 + ${off})\nr2 = *(s32 *)(r1 + ${off})\nr0 += r2\nexit\n`);
+      agree(m, packet);
+    }
+    // An skb's data_meta, and its neighbours that are plain fields.
+    for (const off of [140, 136, 144]) {
+      const m = assemble(`${TC}r2 = *(u32 *)(r1 + ${off})\nr0 = *(u32 *)(r1 + 76)\nr0 -= r2\nexit\n`);
+      agree(m, packet);
+    }
+  });
+
   it('stack and packet stores and loads after a helper call emptied the cache', () => {
     const m = assemble(`${XDP}r6 = *(u32 *)(r1 + 0)\n*(u64 *)(r10 - 8) = r6\ncall 5\nr2 = *(u64 *)(r10 - 8)\n` +
       'r3 = *(u8 *)(r2 + 5)\n*(u8 *)(r6 + 1) = r3\nr0 = *(u16 *)(r6 + 0)\nexit\n');

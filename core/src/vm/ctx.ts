@@ -48,6 +48,18 @@ function ptrField(p: PacketInfo, which: 'data' | 'end' | 'meta'): () => number {
   return () => { W.hi = REGION_TAG + p.region.id; return Memory.ptrLo(p[which]); };
 }
 
+/** What each pointer field of PacketInfo is as a `Region.ptrKinds` number. */
+const KIND = { data: 1, end: 2, meta: 3 } as const;
+
+/** Sets both forms of a context's pointer fields: getters for the checked path, kinds for compiled code. */
+function setPtrFields(ctx: Region, p: PacketInfo, fields: [number, 'data' | 'end' | 'meta'][]): void {
+  ctx.ptrFields = fieldTable(fields.map(([o, which]) => [o, ptrField(p, which)]));
+  // As long as the context, so that every in-window offset reads as a number (0 when not a field).
+  const kinds = new Int8Array(ctx.end);
+  for (const [o, which] of fields) kinds[o] = KIND[which];
+  ctx.ptrKinds = kinds;
+}
+
 /** The pointer fields as an array indexed by offset, undefined elsewhere. */
 function fieldTable(fields: [number, () => number][]): ((() => number) | undefined)[] {
   const out: ((() => number) | undefined)[] = [];
@@ -97,7 +109,7 @@ export function setupContext(m: Machine, progType: string, data: Uint8Array | un
     syncPacketWindow(p);
     m.packet = p;
     const ctx = mem.add('ctx', 'ctx', '__sk_buff', new Uint8Array(SKB_SIZE), true);
-    ctx.ptrFields = fieldTable([[76, ptrField(p, 'data')], [80, ptrField(p, 'end')], [140, ptrField(p, 'meta')]]);
+    setPtrFields(ctx, p, [[76, 'data'], [80, 'end'], [140, 'meta']]);
     const dv = ctx.dv;
     dv.setUint32(0, buf.length - dataOff, true);
     dv.setUint32(4, pktType(buf), true);
@@ -136,7 +148,7 @@ export function setupContext(m: Machine, progType: string, data: Uint8Array | un
     const ctx = mem.add('ctx', 'ctx', 'xdp_md', new Uint8Array(XDP_MD_SIZE), false);
     // The test run receives on the loopback device.
     ctx.dv.setUint32(12, 1, true);
-    ctx.ptrFields = fieldTable([[0, ptrField(p, 'data')], [4, ptrField(p, 'end')], [8, ptrField(p, 'meta')]]);
+    setPtrFields(ctx, p, [[0, 'data'], [4, 'end'], [8, 'meta']]);
     const err = applyFields(ctx, XDP_FIELDS, ctxIn);
     if (err) return err;
     m.ctxRegion = ctx;

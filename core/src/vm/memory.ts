@@ -41,6 +41,12 @@ export interface Region {
    * offset (an array, not a Map: the lookup is on every context load).
    */
   ptrFields: ((() => number) | undefined)[] | undefined;
+  /**
+   * The same fields as data for the fast tier, by offset: 1 for data, 2 for data_end, 3 for
+   * data_meta of the run's packet, 0 elsewhere. Compiled code reads the packet bounds directly
+   * instead of calling the getters, which on a short program cost as much as the rest of the run.
+   */
+  ptrKinds: Int8Array | undefined;
   /** False once the region is released (a submitted ringbuf record, a deleted map element). */
   live: boolean;
 }
@@ -54,7 +60,7 @@ export class Memory {
     const r: Region = {
       id: this.regions.length, kind, name, what, bytes,
       dv: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-      start, end, base, writable, ptrFields: undefined, live: true,
+      start, end, base, writable, ptrFields: undefined, ptrKinds: undefined, live: true,
     };
     this.regions.push(r);
     return r;
