@@ -155,7 +155,7 @@ function returnsImmediate(env: Env, start: number): boolean {
 /** Like demandPrecision, but leaves `keepsScalars` alone: later widening may still drop these scalars. */
 function markComparedExactly(env: Env): void {
   let cp = env.cur.parent;
-  while (cp && !cp.precise) {
+  while (cp && !(cp.precise && !cp.partial)) {
     cp.precise = true;
     cp = cp.parent;
   }

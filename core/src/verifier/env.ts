@@ -54,14 +54,15 @@ export function noteStackDepth(env: Env, frameStart: number, off: number): void 
 
 /**
  * mark_chain_precision, coarsely: every checkpoint on the current path keeps its scalars exact from
- * now on. Checkpoints are marked root-ward, so the walk stops at the first one already marked.
+ * now on. Checkpoints are marked root-ward, so the walk stops at the first one already marked by a
+ * need like this one (not one that ended at a callback's entry, whose earlier checkpoints may be unmarked).
  */
 export function demandPrecision(env: Env): void {
   let cp = env.cur.parent;
   const keep = env.callbackWidening !== 'inCallbacks' || env.cur.frames.some((f) => f.inCallbackFn);
-  while (cp && !(cp.precise && (cp.keepsScalars || !keep))) {
+  while (cp && !(cp.precise && !cp.partial && (cp.keepsScalars || !keep))) {
     cp.precise = true;
-    if (keep) cp.keepsScalars = true;
+    if (keep) { cp.keepsScalars = true; cp.partial = false; }
     cp = cp.parent;
   }
 }

@@ -4,7 +4,8 @@
  * everything refused (null pointers, stack subtraction, bitwise operators, out-of-range offsets).
  */
 import type { Env } from './env';
-import { newId, demandPrecision } from './env';
+import { newId } from './env';
+import { demandRegPrecision } from './callbackPrecision';
 import { Reg, typeName, unknownScalar, isPktPointer, cloneReg } from './regState';
 import { reject } from './errors';
 import { Bounds, syncBounds, mark32Unbounded, S64_MIN, S64_MAX } from './scalar';
@@ -58,7 +59,9 @@ export function adjustPtr(env: Env, op: string, is64: boolean, dstno: number, pt
       reject(`R${dstno} pointer arithmetic on ${typeName(ptr)} prohibited`);
   }
   const dst: Reg = cloneReg(ptr);
-  demandPrecision(env);
+  // The scalar operand must be exact; the instruction says which register holds it.
+  const insn = env.insns[env.insnIdx];
+  demandRegPrecision(env, insn?.kind === 'alu' && insn.useReg ? (dstIsOff ? insn.dst : insn.src) : -1);
   saneOffset(offReg, ptr, 0);
   saneOffset(ptr, ptr);
   mark32Unbounded(dst);

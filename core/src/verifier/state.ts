@@ -47,6 +47,12 @@ export interface CheckpointLink {
    * then widening after a callback keeps the scalars of this checkpoint's path (callbacks.ts).
    */
   keepsScalars?: boolean;
+  /**
+   * Whether the marks above came from a need that ended at a callback's entry (callbackPrecision.ts):
+   * then the checkpoints before that entry may be unmarked, and a need that reaches back further
+   * must not stop here.
+   */
+  partial?: boolean;
 }
 
 export interface RefInfo { id: number; insn: number; kind: string }
