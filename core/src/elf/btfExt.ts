@@ -190,3 +190,20 @@ export function encodeBtfExt(sections: { nameOff: number; records: FuncInfoRecor
   words.forEach((w, i) => view.setUint32(FULL_HEADER + 4 * i, w >>> 0, true));
   return out;
 }
+
+/**
+ * The first FUNC whose prototype has a typed parameter without a name, with that parameter's 1-based
+ * number, or undefined when there is none. The kernel refuses such a `.BTF` ("Invalid arg#N"), as
+ * clang -O0 writes for functions whose parameters it keeps only in DWARF; libbpf then loads the object
+ * without BTF, so no func_info reaches the verifier and every function is verified as static.
+ */
+export function unnamedFuncParam(btf: Btf): { func: string; arg: number } | undefined {
+  for (const t of btf.types) {
+    if (!t || t.kind !== BTF_KIND.FUNC) continue;
+    const proto = btf.type(t.sizeOrType);
+    if (!proto || proto.kind !== BTF_KIND.FUNC_PROTO) continue;
+    const i = proto.members.findIndex((m) => m.type !== 0 && m.name === '');
+    if (i >= 0) return { func: t.name, arg: i + 1 };
+  }
+  return undefined;
+}

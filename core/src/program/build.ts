@@ -22,7 +22,7 @@ import { MSG } from '../asm/messages';
 import { helperByName } from '../data/helpers';
 import { withObjectMaps } from '../elf/maps';
 import { readBtf, type Btf } from '../elf/btf';
-import { programFuncInfo, readBtfExt, type FuncInfoSection } from '../elf/btfExt';
+import { programFuncInfo, readBtfExt, unnamedFuncParam, type FuncInfoSection } from '../elf/btfExt';
 import type { FuncInfo, LdImm64Ref, MapDef, Module, Program } from './model';
 
 export interface BuildExtras {
@@ -264,6 +264,8 @@ export function buildModule(obj: ObjectFile, extras: BuildExtras): BuildResult {
       report(MSG.unknownMap, 'error', MSG.unknownMap.text(rel.symbol), section, pc, prog.name);
       return;
     }
+    // libbpf makes each global-data section a one-element array map; the verifier needs its size.
+    if (/^\.(data|bss|rodata)(\.|$)/.test(targetSec) && target) (prog.globalData ??= new Map()).set(targetSec, target.data.length);
     prog.ldImm64Refs.set(q, { kind: 'data', section: targetSec, offset });
     setImm(BPF_PSEUDO_MAP_VALUE, 0, offset);
   }
@@ -299,6 +301,14 @@ function readFuncInfo(obj: ObjectFile, diagnostics: Diagnostic[]): { btf: Btf; s
   const btf = btfSec ? readBtf(btfSec.data).btf : undefined;
   const read = readBtfExt(ext.data, btf);
   for (const d of read.diagnostics) warn(d);
+  const unnamed = btf ? unnamedFuncParam(btf) : undefined;
+  if (unnamed) {
+    warn({
+      code: 'ELF631',
+      message: `.BTF: FUNC '${unnamed.func}' has a parameter without a name (arg#${unnamed.arg}), which the kernel refuses; libbpf loads the object without BTF, so func_info is ignored and every function is static`,
+    });
+    return undefined;
+  }
   return btf && read.funcInfo && read.funcInfo.length > 0 ? { btf, sections: read.funcInfo } : undefined;
 }
 

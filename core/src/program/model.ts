@@ -102,6 +102,11 @@ export interface Program {
    * malformed second halves of 64-bit loads, by slot; the verifier words them as the kernel does.
    */
   rawSlots?: Map<number, RawSlot>;
+  /**
+   * The size of each global-data section (`.data*`, `.bss*`, `.rodata*`) the program loads an address
+   * of, by name: libbpf makes each such section a one-element array map with that value size.
+   */
+  globalData?: Map<string, number>;
   /** BTF func_info for this program, in slot order; undefined when the object carries none. */
   btfFuncs?: BtfFuncInfo[];
 }

@@ -28,6 +28,7 @@ import { statesEqual, statesMaybeLooping } from './prune';
 import { insnText, stateText, alignedState, statsLine, frameView } from './log';
 import { explain } from './messages';
 import { firstPassError, mainPassMessage, cfgStandIn } from './rawSlots';
+import { withGlobalDataMaps } from './globalData';
 
 interface Checkpoint extends CheckpointLink { state: VState; at: number; hit: number; miss: number; evicted?: boolean }
 interface Pending { state: VState; insn: number; from: number }
@@ -55,6 +56,9 @@ export function runVerifier(prog: Program, maps: MapDef[], opts: VerifyOptions, 
     for (const [slot, ref] of prog.ldImm64Refs) {
       if (ref.kind === 'map') env.mapBySlot.set(slot, maps.findIndex((m) => m.name === ref.map));
     }
+    const globalData = withGlobalDataMaps(prog, maps);
+    env.maps = globalData.maps;
+    for (const [slot, index] of globalData.bySlot) env.mapBySlot.set(slot, index);
     checkFuncInfoEarly(env);
     // Undecodable slots: the control-flow checks see only their opcode and jump offset, and the
     // kernel's first pass over all slots refuses some of them before the reachability walk.
@@ -306,7 +310,7 @@ function step(env: Env, insn: Insn, idx: number, stack: Pending[], countJmp: (n:
       if (ref?.kind === 'map' || insn.src === 1 || insn.src === 2 || insn.src === 5 || insn.src === 6) {
         const map = env.mapBySlot.get(idx) ?? -1;
         if (map < 0 || !env.maps[map]) reject(`fd ${insn.imm} is not pointing to valid bpf_map`);
-        const off = ref?.kind === 'map' ? ref.offset : 0;
+        const off = ref?.kind === 'map' || ref?.kind === 'data' ? ref.offset : 0;
         r = insn.src === 2 || insn.src === 6 || off ? pointer('map_value', { map, off }) : pointer('map_ptr', { map });
       } else if (ref?.kind === 'func' || insn.src === 4) {
         r = loadFuncAddress(env, idx, insn);
