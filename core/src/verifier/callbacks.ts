@@ -15,7 +15,6 @@ import { VState, Frame, cloneState, curFrame, newFrame, MAX_CALL_FRAMES } from '
 import { Reg, pointer, unknownScalar, notInit, cloneReg } from './regState';
 import { isConst } from './tnum';
 import { r0RangeMessage } from './returns';
-import type { VerifyResult } from './types';
 
 export const BPF_FUNC_LOOP = 181;
 export const BPF_FUNC_FOR_EACH_MAP_ELEM = 164;
@@ -170,13 +169,13 @@ interface CheckpointView { at: number; state: VState; keepsScalars?: boolean; pa
  * unknown, so that a counter kept in the caller's stack converges instead of being walked value by
  * value. The kernel keeps the scalars it has marked precise; our precision is per checkpoint, so we
  * widen only when nothing below the previous visit needed an exact value (other than a constant
- * return value); env.callbackWidening says which needs count (the retries of verifyProgram).
+ * return value).
  */
 export function widenAfterCallback(env: Env, callsite: number): void {
   const st = env.cur;
   let cp = st.parent as CheckpointView | undefined;
   while (cp && !(cp.at === callsite && sameCallsites(cp.state, st))) cp = cp.parent;
-  if (!cp || (env.callbackWidening !== 'all' && cp.keepsScalars)) return;
+  if (!cp || cp.keepsScalars) return;
   st.frames.forEach((f, k) => {
     const old = cp!.state.frames[k]!;
     for (let r = 0; r < 10; r++) {
@@ -207,11 +206,6 @@ function widened(o: Reg, c: Reg): Reg | undefined {
   return unknownScalar();
 }
 
-/** Whether the program has a callback call, so that verification may be retried without widening. */
-export function hasCallbackCalls(insns: (Insn | undefined)[]): boolean {
-  return insns.some(callsCallback);
-}
-
 /**
  * A legacy packet load inside a callback. Linux 6.18 checks R6 first and, when a callback got the
  * context pointer through its own context, fails later with an internal error ("verifier bug:
@@ -219,20 +213,4 @@ export function hasCallbackCalls(insns: (Insn | undefined)[]): boolean {
  */
 export function checkLdAbsInCallback(env: Env): void {
   if (env.cur.frames.some((f) => f.inCallbackFn)) reject('cannot use BPF_LD_[ABS|IND] within callback');
-}
-
-/**
- * Whether a rejected program with callbacks deserves a second walk that widens more after each
- * callback: only when the first walk ran out of its instruction budget, which can come from our coarse
- * precision keeping a counter exact that the kernel would have widened (a value needed exactly after
- * the loop, say, which keeps every scalar of the path exact for us but only that value for the kernel).
- */
-export function retryWidened(prog: { insns: (Insn | undefined)[] }, first: VerifyResult): boolean {
-  return !first.accepted && /^BPF program is too large/.test(first.error?.message ?? '') && hasCallbackCalls(prog.insns);
-}
-
-/** The verdict from the two walks: both are sound, so an acceptance stands; else the first walk's reason. */
-export function chooseCallbackResult(first: VerifyResult, widened: VerifyResult): VerifyResult {
-  const timeUsec = first.timeUsec + widened.timeUsec;
-  return { ...(widened.accepted ? widened : first), timeUsec };
 }

@@ -7,7 +7,7 @@
  */
 import type { Insn } from '../isa/insn';
 import type { MapDef, Program } from '../program/model';
-import type { Env, CallbackWidening } from './env';
+import type { Env } from './env';
 import { demandPrecision } from './env';
 import type { VerifyOptions, VerifyResult } from './types';
 import { Reject, reject } from './errors';
@@ -41,12 +41,12 @@ function now(opts: VerifyOptions): number {
   return opts.clock ? opts.clock() : Date.now() * 1000;
 }
 
-export function runVerifier(prog: Program, maps: MapDef[], opts: VerifyOptions, callbackWidening: CallbackWidening = 'precise'): VerifyResult {
+export function runVerifier(prog: Program, maps: MapDef[], opts: VerifyOptions): VerifyResult {
   const t0 = now(opts);
   const env: Env = {
     prog, maps, insns: prog.insns, privileged: opts.privileged ?? true, logLevel: opts.logLevel ?? 0, idGen: 0,
     cur: initialState(), insnIdx: 0, subprogs: [], mapBySlot: new Map(), liveBefore: new Uint16Array(0), log: [],
-    scratched: 0, scratchedStack: new Set(), callbackWidening,
+    scratched: 0, scratchedStack: new Set(),
   };
   const stats = { maxStatesPerInsn: 0, totalStates: 0, peakStates: 0 };
   let processed = 0;

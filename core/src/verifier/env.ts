@@ -35,16 +35,7 @@ export interface Env {
   scratchedStack: Set<number>;
   /** Instructions processed so far, for the statistics of a rejected program. */
   processedSoFar?: number;
-  /** Which scalars widening after a callback may drop (see callbacks.ts); default 'precise'. */
-  callbackWidening?: CallbackWidening;
 }
-
-/**
- * After a callback returns, scalars that changed since the previous visit of its helper call are
- * widened unless some path needed an exact value: 'precise' counts every such need, 'inCallbacks' only
- * needs that arose inside a callback, 'all' widens regardless.
- */
-export type CallbackWidening = 'precise' | 'inCallbacks' | 'all';
 
 /** update_stack_depth: the function owning `frameStart` touches the stack down to fp`off`. */
 export function noteStackDepth(env: Env, frameStart: number, off: number): void {
@@ -59,10 +50,10 @@ export function noteStackDepth(env: Env, frameStart: number, off: number): void 
  */
 export function demandPrecision(env: Env): void {
   let cp = env.cur.parent;
-  const keep = env.callbackWidening !== 'inCallbacks' || env.cur.frames.some((f) => f.inCallbackFn);
-  while (cp && !(cp.precise && !cp.partial && (cp.keepsScalars || !keep))) {
+  while (cp && !(cp.precise && !cp.partial && cp.keepsScalars)) {
     cp.precise = true;
-    if (keep) { cp.keepsScalars = true; cp.partial = false; }
+    cp.keepsScalars = true;
+    cp.partial = false;
     cp = cp.parent;
   }
 }
