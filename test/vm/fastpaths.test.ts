@@ -2,8 +2,9 @@
  * The fast tier's shortcuts, each checked against the stepping interpreter: context pointer fields
  * read through the compiled code's context path (also into the base register itself, and a faulting
  * load that must leave its destination alone), region caches seeded on entry, counts of a run that
- * starts beyond 32 bits, loop regions whose limit is checked once per iteration, and programs that
- * write only some registers (the others must keep the values the machine holds).
+ * starts beyond 32 bits, loop regions whose limit is checked once per iteration, byte accesses at the
+ * edges of a region's window (which compiled code checks through the window's own view), and
+ * programs that write only some registers (the others must keep the values the machine holds).
  */
 import * as assert from 'assert';
 import { Vm } from '../../core/src/vm';
@@ -113,6 +114,25 @@ describe('vm fast tier shortcuts', () => {
     assert.strictEqual(vm2.result().fault, undefined);
     assert.strictEqual(vm2.registers()[3], 2n * 0x7ffffff5n);
     assert.strictEqual(vm2.registers()[7], 0x7fffffffn);
+  });
+
+  it('byte loads and stores at the edges of the window, before and after a helper moves it', () => {
+    // Offsets relative to data and data_end: inside at both ends, one byte beyond either, far beyond
+    // (r7 and r8, whose index wraps), and the stack's first and last bytes and one past them.
+    const edges: [string, number][] = [['r2', 0], ['r2', -1], ['r3', -1], ['r3', 0], ['r7', 0], ['r8', 0], ['r10', -512], ['r10', -513], ['r10', -1], ['r10', 0]];
+    for (const [base, off] of edges) {
+      for (const access of [`r0 = *(u8 *)(${base} ${off < 0 ? '-' : '+'} ${Math.abs(off)})`, `r0 = *(s8 *)(${base} ${off < 0 ? '-' : '+'} ${Math.abs(off)})`, `*(u8 *)(${base} ${off < 0 ? '-' : '+'} ${Math.abs(off)}) = r4`]) {
+        const m = assemble(`${XDP}r4 = 0x9c\nr2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\nr7 = r2\nr7 += -0x7fffffff\nr8 = r2\nr8 += 0x7fffffff\n${access}\nr0 += 1\nexit\n`);
+        agree(m, packet);
+      }
+    }
+    // bpf_xdp_adjust_head (44) by +4, then -8 (data moves into the headroom): the byte just before
+    // the new data is outside the window only in the first case.
+    for (const delta of [4, -8]) {
+      const m = assemble(`${XDP}r6 = r1\nr0 = 0\nr5 = *(u32 *)(r6 + 0)\nr4 = *(u8 *)(r5 + 0)\nr1 = r6\nr2 = ${delta}\ncall 44\n` +
+        'r2 = *(u32 *)(r6 + 0)\nr3 = *(u32 *)(r6 + 4)\nr0 = *(u8 *)(r3 - 1)\nr0 += r4\nr4 = *(u8 *)(r5 + 0)\nr0 += r4\nr4 = *(u8 *)(r2 - 1)\nr0 += r4\nexit\n');
+      agree(m, packet);
+    }
   });
 
   it('registers the program never writes keep their values across calls and faults', () => {

@@ -86,8 +86,7 @@ function applyFields(ctx: Region, fields: Record<string, number>, input: CtxInpu
 
 /** Keeps the packet region's valid window in step with the packet bounds (after xdp_adjust_*). */
 export function syncPacketWindow(p: PacketInfo): void {
-  p.region.start = p.meta;
-  p.region.end = p.end;
+  Memory.setWindow(p.region, p.meta, p.end);
   p.region.base = p.data;
 }
 

