@@ -145,10 +145,10 @@ function straight(code: Code, pc: number, before: number, facts: Facts): string 
   const addend = o === Op.ADD64_IMM ? (imm >= 0 ? imm : undefined) : o === Op.ADD64_REG ? facts.get(s) : undefined;
   if (addend !== undefined && addend <= RARE_CARRY) return `t=(${dl}+${o === Op.ADD64_IMM ? IM : sl})|0;if((t>>>0)<(${dl}>>>0)){${dh}=(${dh}+1)|0;}${dl}=t;`;
   switch (o) {
-    case Op.ADD64_IMM: return `t=(${dl}+${IM})|0;${dh}=(${dh}+${IH}+((t>>>0)<(${dl}>>>0)?1:0))|0;${dl}=t;`;
-    case Op.ADD64_REG: return `t=(${dl}+${sl})|0;${dh}=(${dh}+${sh}+((t>>>0)<(${dl}>>>0)?1:0))|0;${dl}=t;`;
-    case Op.SUB64_IMM: return `${dh}=(${dh}-${IH}-((${dl}>>>0)<${imm >>> 0}?1:0))|0;${dl}=(${dl}-${IM})|0;`;
-    case Op.SUB64_REG: return `${dh}=(${dh}-${sh}-((${dl}>>>0)<(${sl}>>>0)?1:0))|0;${dl}=(${dl}-${sl})|0;`;
+    case Op.ADD64_IMM: return `t=(${dl}+${IM})|0;${dh}=(${dh}+${IH}+((t>>>0)<(${dl}>>>0)))|0;${dl}=t;`;
+    case Op.ADD64_REG: return `t=(${dl}+${sl})|0;${dh}=(${dh}+${sh}+((t>>>0)<(${dl}>>>0)))|0;${dl}=t;`;
+    case Op.SUB64_IMM: return `${dh}=(${dh}-${IH}-((${dl}>>>0)<${imm >>> 0}))|0;${dl}=(${dl}-${IM})|0;`;
+    case Op.SUB64_REG: return `${dh}=(${dh}-${sh}-((${dl}>>>0)<(${sl}>>>0)))|0;${dl}=(${dl}-${sl})|0;`;
     case Op.MUL64_IMM: return bin64('mul64', IM, IH);
     case Op.MUL64_REG: return bin64('mul64', sl, sh);
     case Op.DIV64_IMM: return bin64('udiv64', IM, IH);
@@ -174,7 +174,7 @@ function straight(code: Code, pc: number, before: number, facts: Facts): string 
     case Op.RSH64_REG: return sh64('rsh64', `(${sl}&63)`);
     case Op.ARSH64_IMM: return constShift('arsh', imm & 63, dl, dh);
     case Op.ARSH64_REG: return sh64('arsh64', `(${sl}&63)`);
-    case Op.NEG64: return `${dh}=(~${dh}+(${dl}===0?1:0))|0;${dl}=-${dl}|0;`;
+    case Op.NEG64: return `${dh}=(~${dh}+(${dl}===0))|0;${dl}=-${dl}|0;`;
     case Op.ADD32_IMM: return `${dl}=(${dl}+${IM})|0;${z}`;
     case Op.ADD32_REG: return `${dl}=(${dl}+${sl})|0;${z}`;
     case Op.SUB32_IMM: return `${dl}=(${dl}-${IM})|0;${z}`;
