@@ -2,8 +2,8 @@
  * The fast tier's shortcuts, each checked against the stepping interpreter: context pointer fields
  * read through the compiled code's context path (also into the base register itself, and a faulting
  * load that must leave its destination alone), region caches seeded on entry, counts of a run that
- * starts beyond 32 bits, loop regions whose limit is checked once per iteration, byte accesses at the
- * edges of a region's window (which compiled code checks through the window's own view), and
+ * starts beyond 32 bits, loop regions whose limit is checked once per iteration, accesses at the
+ * edges of a region's window (which compiled code checks through the window's own views), and
  * programs that write only some registers (the others must keep the values the machine holds).
  */
 import * as assert from 'assert';
@@ -84,6 +84,13 @@ describe('vm fast tier shortcuts', () => {
     const m = assemble(`${XDP}r6 = *(u32 *)(r1 + 0)\n*(u64 *)(r10 - 8) = r6\ncall 5\nr2 = *(u64 *)(r10 - 8)\n` +
       'r3 = *(u8 *)(r2 + 5)\n*(u8 *)(r6 + 1) = r3\nr0 = *(u16 *)(r6 + 0)\nexit\n');
     agree(m, packet);
+    // A negative scalar has a high half of -1, the tag an emptied entry gets: with its low half on
+    // an offset inside the packet's window it must still fault, at every width.
+    for (const u of ['u8', 'u16', 'u32', 'u64']) {
+      const m2 = assemble(`${XDP}r6 = *(u32 *)(r1 + 0)\nr0 = *(${u} *)(r6 + 0)\ncall 5\nr0 = *(${u} *)(r6 + 0)\n` +
+        `r5 = -0x7ffffefc\nr0 = *(${u} *)(r5 + 0)\nexit\n`);
+      assert.match(agree(m2, packet).result().fault?.message ?? '', /invalid read/);
+    }
   });
 
   it('a run whose count is already beyond 32 bits counts and stops where the interpreter does', () => {
@@ -116,22 +123,31 @@ describe('vm fast tier shortcuts', () => {
     assert.strictEqual(vm2.registers()[7], 0x7fffffffn);
   });
 
-  it('byte loads and stores at the edges of the window, before and after a helper moves it', () => {
-    // Offsets relative to data and data_end: inside at both ends, one byte beyond either, far beyond
-    // (r7 and r8, whose index wraps), and the stack's first and last bytes and one past them.
-    const edges: [string, number][] = [['r2', 0], ['r2', -1], ['r3', -1], ['r3', 0], ['r7', 0], ['r8', 0], ['r10', -512], ['r10', -513], ['r10', -1], ['r10', 0]];
-    for (const [base, off] of edges) {
-      for (const access of [`r0 = *(u8 *)(${base} ${off < 0 ? '-' : '+'} ${Math.abs(off)})`, `r0 = *(s8 *)(${base} ${off < 0 ? '-' : '+'} ${Math.abs(off)})`, `*(u8 *)(${base} ${off < 0 ? '-' : '+'} ${Math.abs(off)}) = r4`]) {
-        const m = assemble(`${XDP}r4 = 0x9c\nr2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\nr7 = r2\nr7 += -0x7fffffff\nr8 = r2\nr8 += 0x7fffffff\n${access}\nr0 += 1\nexit\n`);
-        agree(m, packet);
+  it('loads and stores of every width at the edges of the window, before and after a helper moves it', () => {
+    // Offsets relative to data and data_end: inside at both ends, straddling either end, one access
+    // beyond either, far beyond (r7 and r8, whose index wraps), and the same around the stack.
+    for (const w of [1, 2, 4, 8]) {
+      const edges: [string, number][] = [['r2', 0], ['r2', -1], ['r2', -w], ['r3', -w], ['r3', 1 - w], ['r3', 0],
+        ['r7', 0], ['r8', 0], ['r10', -512], ['r10', -512 - w + 1], ['r10', -513], ['r10', -w], ['r10', 1 - w], ['r10', 0]];
+      const u = { 1: 'u8', 2: 'u16', 4: 'u32', 8: 'u64' }[w], sx = { 1: 's8', 2: 's16', 4: 's32', 8: 'u64' }[w];
+      for (const [base, off] of edges) {
+        const at = `${base} ${off < 0 ? '-' : '+'} ${Math.abs(off)}`;
+        // Loads into a scratch register and into their own base register; stores of a register and of an immediate.
+        for (const access of [`r0 = *(${u} *)(${at})`, `r0 = *(${sx} *)(${at})`, `${base === 'r10' ? 'r0' : base} = *(${u} *)(${at})`, `*(${u} *)(${at}) = r4`, `*(${u} *)(${at}) = -7`]) {
+          const m = assemble(`${XDP}r4 = -0x63\nr2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\nr7 = r2\nr7 += -0x7fffffff\nr8 = r2\nr8 += 0x7fffffff\n${access}\nr0 += 1\nexit\n`);
+          agree(m, packet);
+        }
       }
     }
-    // bpf_xdp_adjust_head (44) by +4, then -8 (data moves into the headroom): the byte just before
-    // the new data is outside the window only in the first case.
+    // bpf_xdp_adjust_head (44) by +4, then -8 (data moves into the headroom): the bytes just before
+    // the new data are outside the window only in the first case.
     for (const delta of [4, -8]) {
-      const m = assemble(`${XDP}r6 = r1\nr0 = 0\nr5 = *(u32 *)(r6 + 0)\nr4 = *(u8 *)(r5 + 0)\nr1 = r6\nr2 = ${delta}\ncall 44\n` +
-        'r2 = *(u32 *)(r6 + 0)\nr3 = *(u32 *)(r6 + 4)\nr0 = *(u8 *)(r3 - 1)\nr0 += r4\nr4 = *(u8 *)(r5 + 0)\nr0 += r4\nr4 = *(u8 *)(r2 - 1)\nr0 += r4\nexit\n');
-      agree(m, packet);
+      for (const u of ['u8', 'u16', 'u32', 'u64']) {
+        const m = assemble(`${XDP}r6 = r1\nr0 = 0\nr5 = *(u32 *)(r6 + 0)\nr4 = *(${u} *)(r5 + 0)\nr1 = r6\nr2 = ${delta}\ncall 44\n` +
+          `r2 = *(u32 *)(r6 + 0)\nr3 = *(u32 *)(r6 + 4)\nr0 = *(u8 *)(r3 - 1)\nr0 += r4\nr4 = *(${u} *)(r5 + 0)\nr0 += r4\n` +
+          `*(${u} *)(r5 + 0) = r0\nr4 = *(${u} *)(r2 - 1)\nr0 += r4\nexit\n`);
+        agree(m, packet);
+      }
     }
   });
 

@@ -239,7 +239,7 @@ function straight(code: Code, pc: number, before: number, facts: Facts): string 
         const w = o <= Op.ATOMIC_CMPXCHG_W;
         const kind = o - (w ? Op.ATOMIC_ADD_W : Op.ATOMIC_ADD_DW);
         const regs = [...new Set([0, d, s])];
-        return `${spill(regs)}${w ? 'atomic32' : 'atomic64'}(m,${kind},${d},${s},${off},${pc});${reload(regs)}`;
+        return `pc=${pc};${spill(regs)}${w ? 'atomic32' : 'atomic64'}(m,${kind},${d},${s},${off},${pc});${reload(regs)}`;
       }
       // Unreachable for valid op numbers: hand over to the interpreter at this slot.
       return deopt(pc, before);
@@ -248,33 +248,31 @@ function straight(code: Code, pc: number, before: number, facts: Facts): string 
 
 /*
  * Memory accesses in compiled code go through a two-entry cache of recently used regions held in
- * locals: for entry k the region's tag Hk (the high half of pointers into it), its valid window
- * [Sk, Ek), the window's bytes Bk (Region.view), a DataView Vk on the whole buffer and whether it is
- * writable (Wk). Locals, not the region object, so that a hit reads no properties. A hit costs one
- * comparison of the high half and a window check; a miss calls the checked Memory method, which
- * raises the fault if there is one, and then caches the region. Regions whose loads are special
- * (context pointer fields) or that can be released are never cached, and helper calls (the only
- * thing that moves a window or releases a region) empty the cache. Emptying means an empty window
- * (Ek = 0, which no access of at least one byte at an offset of at least Sk >= 0 fits, and an empty
- * Bk, which no byte load finds anything in), never resetting only the tags: every 32-bit value is
- * a possible high half (a sign-extended scalar has 0xffffffff there), so a tag alone cannot mark an
- * entry unused, and a stale region with a matching tag would let a non-pointer read real memory.
- * Pointer arithmetic that carries into the high half leaves an offset beyond any window, so a hit
- * never stands for an address in another region.
+ * locals: for entry k the region's tag Hk (the high half of pointers into it), the start Sk of its
+ * valid window, the window's bytes Bk and a DataView Vk on the window alone (Region.view, viewDv),
+ * and whether it is writable (Wk). Locals, not the region object, so that a hit reads no
+ * properties. A hit costs one comparison of the high half; the window check is the bounds check of
+ * the view itself: a byte outside reads as undefined, which goes on to the slow path, and a wider
+ * access outside throws a RangeError, which the function's catch turns into a hand-over to the
+ * interpreter at that instruction (the slot is in pc, set just before such an access), where the
+ * fault is raised with its usual message. Since a region's tag names that region alone, an access
+ * with a matching tag outside the window is always a fault, so the costly exception only ever ends
+ * a run. A miss calls the checked Memory method, which raises the fault if there is one, and then
+ * caches the region. Regions whose loads are special (context pointer fields) or that can be
+ * released are never cached, and helper calls (the only thing that moves a window or releases a
+ * region) empty the cache: a tag of -1 and empty views, so that a stale window never serves an
+ * access and a sign-extended scalar (whose high half is -1) only reaches the slow path or a fault.
+ * Pointer arithmetic that carries into the high half changes the tag, so a hit never stands for an
+ * address in another region.
  */
-function readExpr(k: number, size: number, hiDst?: string): string {
-  switch (size) {
-    case 2: return `V${k}.getUint16(a,true)`;
-    case 4: return `V${k}.getInt32(a,true)`;
-    default: return `V${k}.getInt32(a,true);${hiDst}=V${k}.getInt32(a+4,true)`;
-  }
-}
-
-const fill1 = (R: string): string => `H1=${R}.id+${REGION_TAG};S1=${R}.start;E1=${R}.end;B1=${R}.view;V1=${R}.dv;W1=${R}.writable;`;
+const fill1 = (R: string): string => `H1=${R}.id+${REGION_TAG};S1=${R}.start;B1=${R}.view;V1=${R}.viewDv;W1=${R}.writable;`;
 const remember = 'q=mem.regionOf(b);if(q!==undefined&&q.ptrFields===undefined&&q.kind!=="ringbuf"){' +
-  `H2=H1;S2=S1;E2=E1;B2=B1;V2=V1;W2=W1;${fill1('q')}}`;
+  `H2=H1;S2=S1;B2=B1;V2=V1;W2=W1;${fill1('q')}}`;
 /** Empties both cache entries (after a helper call). */
-const forget = 'E1=0;E2=0;B1=NOREG.view;B2=NOREG.view;';
+const forget = 'H1=-1;H2=-1;B1=NOREG.view;B2=NOREG.view;V1=NOREG.viewDv;V2=NOREG.viewDv;';
+
+/** The index into entry k's window of the address whose unbiased offset is in `a`; `|0` wraps far outside. */
+const index = (k: number): string => `i=(a-S${k})|0;`;
 
 /*
  * A 32-bit load may read a context pointer field (r2 = *(u32 *)(r1 + 0) in XDP): the context region
@@ -284,33 +282,40 @@ const forget = 'E1=0;E2=0;B1=NOREG.view;B2=NOREG.view;';
  * the region's getter: two getter calls measured a fifth of a short program's whole run.
  */
 function cachedLoad(size: number, bl: string, bh: string, off: number, pc: number, dl: string, dh: string | undefined, hi?: { hit: string; ctx: string; slow: string }): string {
-  // The destination is written only once the access succeeded: a fault leaves it as it was.
-  const hit = (k: number): string => `${dl}=${readExpr(k, size, dh)};${hi?.hit ?? ''}`;
-  // A byte is read through the window's own view (Bk, see Region.view): an index outside it reads
-  // undefined, which is the window check. `|0` keeps the index an int32; a wrapped one is far outside.
-  const byteHit = (k: number): string => `b===H${k}&&(k=B${k}[(a-S${k})|0])!==undefined){${dl}=k;${hi?.hit ?? ''}}`;
+  // The destination is written only once the access succeeded: a fault leaves it as it was (the
+  // high word of a 64-bit load is read first, into t, so that either read failing writes nothing).
+  const read = (k: number): string => {
+    switch (size) {
+      case 2: return `${dl}=V${k}.getUint16(i,true);`;
+      case 4: return `${dl}=V${k}.getInt32(i,true);`;
+      default: return `t=V${k}.getInt32((i+4)|0,true);${dl}=V${k}.getInt32(i,true);${dh}=t;`;
+    }
+  };
   const slow = `${dl}=mem.load(${bl},b,${off},${size},${pc});${size === 8 ? `${dh}=W.hi;` : hi?.slow ?? ''}${remember}`;
   const ctx = hi !== undefined
     ? `else if(b===XH&&a>=0&&a+4<=XE&&(k=XK[a])>0){${dl}=((k===1?P.data:k===2?P.end:P.meta)+${lit(OFFSET_BIAS)})|0;${hi.ctx}}`
     : '';
-  if (size === 1) return `a=((${bl}+${lit(off)})|0)^-2147483648;b=${bh};if(${byteHit(1)}else if(${byteHit(2)}${ctx}else{${slow}}`;
-  return `a=((${bl}+${lit(off)})|0)^-2147483648;b=${bh};` +
-    `if(b===H1&&a>=S1&&a+${size}<=E1){${hit(1)}}` +
-    `else if(b===H2&&a>=S2&&a+${size}<=E2){${hit(2)}}${ctx}else{${slow}}`;
+  const addr = `a=((${bl}+${lit(off)})|0)^-2147483648;b=${bh};`;
+  if (size === 1) {
+    const byteHit = (k: number): string => `b===H${k}&&(k=B${k}[(a-S${k})|0])!==undefined){${dl}=k;${hi?.hit ?? ''}}`;
+    return `${addr}if(${byteHit(1)}else if(${byteHit(2)}else{${slow}}`;
+  }
+  const hit = (k: number): string => `if(b===H${k}){pc=${pc};${index(k)}${read(k)}${hi?.hit ?? ''}}`;
+  return `${addr}${hit(1)}else ${hit(2)}${ctx}else{${slow}}`;
 }
 
 function cachedStore(size: number, bl: string, bh: string, off: number, pc: number, vl: string, vh: string): string {
+  // A store writes nothing when it faults: a 64-bit store checks that the index is not negative
+  // and then writes its high word first, whose bounds check covers the whole access.
   const write = (k: number): string => {
     switch (size) {
-      case 1: return `B${k}[(a-S${k})|0]=${vl};`;
-      case 2: return `V${k}.setUint16(a,${vl},true);`;
-      case 4: return `V${k}.setInt32(a,${vl},true);`;
-      default: return `V${k}.setInt32(a,${vl},true);V${k}.setInt32(a+4,${vh},true);`;
+      case 1: return `if(b===H${k}&&W${k}){pc=${pc};${index(k)}V${k}.setUint8(i,${vl});}`;
+      case 2: return `if(b===H${k}&&W${k}){pc=${pc};${index(k)}V${k}.setUint16(i,${vl},true);}`;
+      case 4: return `if(b===H${k}&&W${k}){pc=${pc};${index(k)}V${k}.setInt32(i,${vl},true);}`;
+      default: return `if(b===H${k}&&W${k}&&(i=(a-S${k})|0)>=0){pc=${pc};V${k}.setInt32((i+4)|0,${vh},true);V${k}.setInt32(i,${vl},true);}`;
     }
   };
-  return `a=((${bl}+${lit(off)})|0)^-2147483648;b=${bh};` +
-    `if(b===H1&&a>=S1&&a+${size}<=E1&&W1){${write(1)}}` +
-    `else if(b===H2&&a>=S2&&a+${size}<=E2&&W2){${write(2)}}` +
+  return `a=((${bl}+${lit(off)})|0)^-2147483648;b=${bh};${write(1)}else ${write(2)}` +
     `else{mem.store(${bl},b,${lit(off)},${size},${vl},${vh},${pc});${remember}}`;
 }
 
@@ -347,6 +352,12 @@ export function compileFast(code: Code): FastFn {
   const parts: string[] = [];
   // Per slot: how much to subtract from n for the count before the slot (see `rest` below).
   const beforeOf = new Int32Array(n + 1);
+  // Slots whose compiled access goes through a DataView on a window (loads wider than a byte, stores).
+  const viewed = new Uint8Array(n + 1);
+  for (let pc = 0; pc < n; pc++) {
+    const o = code.op[pc]!;
+    if ((o >= Op.LDXH && o <= Op.LDXDW) || o === Op.LDXSH || o === Op.LDXSW || (o >= Op.STB && o <= Op.STXDW)) viewed[pc] = 1;
+  }
   const blocks: { start: number; body: string; selfLoop: boolean }[] = [];
   const spans = blockSpans(code, leader);
   const { regionOf, inner, opens } = loopRegions(code, spans, target, entered);
@@ -417,25 +428,25 @@ export function compileFast(code: Code): FastFn {
           break;
         case Op.CALL_LOCAL:
           // pushFrame may fault (too many frames): the count is taken down only once it succeeded.
-          body += `${spill([6, 7, 8, 9, 10])}m.pushFrame(${fall},${s});${reload([10])}${jumpTo(s + code.imm[s]! + 1)}`;
+          body += `pc=${s};${spill([6, 7, 8, 9, 10])}m.pushFrame(${fall},${s});${reload([10])}${jumpTo(s + code.imm[s]! + 1)}`;
           break;
         case Op.CALLX: {
           const d = code.dst[s]!;
-          body += `if(h${d}===0){${spillAll}m.pc=${s};m.count=n0+n-${before - 1};m.helpers.call(m,l${d},${s});` +
+          body += `pc=${s};if(h${d}===0){${spillAll}m.pc=${s};m.count=n0+n-${before - 1};m.helpers.call(m,l${d},${s});` +
             `if(m.tailCallPending){return ${FAST_DEOPT};}n=m.count-n0;l0=L[0];h0=H[0];${forget}pc=${fall};continue D;}`;
           body += `${spill([6, 7, 8, 9, 10])}t=m.funcSlot(l${d},h${d},${s});m.pushFrame(${fall},${s});${leaveChain}${reload([10])}pc=t;` +
             `if(CK[t]!==1){${spillAll}m.pc=t;m.count=n0+n;return ${FAST_DEOPT};}continue D;`;
           break;
         }
         case Op.CALL_HELPER:
-          body += `${spillAll}m.pc=${s};m.count=n0+n-${before - 1};m.helpers.call(m,${code.imm[s]},${s});` +
+          body += `pc=${s};${spillAll}m.pc=${s};m.count=n0+n-${before - 1};m.helpers.call(m,${code.imm[s]},${s});` +
             `if(m.tailCallPending){return ${FAST_DEOPT};}n=m.count-n0+${before - 1};l0=L[0];h0=H[0];${forget}pc=${fall};`;
           break;
         case Op.LDABSB: case Op.LDABSH: case Op.LDABSW: case Op.LDINDB: case Op.LDINDH: case Op.LDINDW: {
           const ind = o >= Op.LDINDB;
           const size = [1, 2, 4][o - (ind ? Op.LDINDB : Op.LDABSB)]!;
           const at = ind ? `(l${code.src[s]}+${lit(code.imm[s]!)})|0` : lit(code.imm[s]!);
-          body += `t=ldAbs(m,${at},${size},${s});l0=L[0];h0=H[0];if(!t){${spillAll}m.pc=${s};m.count=n0+n-${before - 1};m.finished=true;return ${FAST_DONE};}pc=${fall};`;
+          body += `pc=${s};t=ldAbs(m,${at},${size},${s});l0=L[0];h0=H[0];if(!t){${spillAll}m.pc=${s};m.count=n0+n-${before - 1};m.finished=true;return ${FAST_DONE};}pc=${fall};`;
           break;
         }
         default:
@@ -481,7 +492,7 @@ export function compileFast(code: Code): FastFn {
   for (let pc = 0; pc < n; pc++) if (code.op[pc] !== Op.INVALID && (code.dst[pc] === 10 || code.src[pc] === 10)) namesFp = true;
   const seed = (!memOps ? '' : (namesFp ? `q = m.frames[m.frames.length - 1].stack;${fill1('q')}` : '') +
     'q = m.packet === undefined ? NOREG : m.packet.region;' +
-    `if (q.live && q.ptrFields === undefined && q.kind !== "ringbuf") { H2 = H1; S2 = S1; E2 = E1; B2 = B1; V2 = V1; W2 = W1; ${fill1('q')} }`) +
+    `if (q.live && q.ptrFields === undefined && q.kind !== "ringbuf") { H2 = H1; S2 = S1; B2 = B1; V2 = V1; W2 = W1; ${fill1('q')} }`) +
     (ctxLoads ? 'q = m.ctxRegion === undefined || m.ctxRegion.ptrFields === undefined ? NOREG : m.ctxRegion;' : 'q = NOREG;') +
     `const XH = q.id + ${REGION_TAG}, XE = q === NOREG ? 0 : q.end, XK = q === NOREG || q.ptrKinds === undefined ? NOK : q.ptrKinds;` +
     `const P = m.packet === undefined ? NOPKT : m.packet, PH = P.region.id + ${REGION_TAG};`;
@@ -494,9 +505,9 @@ return function fast(m, stopDepth) {
   const n0 = m.count, limit = Math.max(Math.min(m.limit - n0, ${LIMIT_CAP}), -1) | 0;
   const L = m.L, H = m.H, mem = m.mem;
   let ${ALL.map((r) => (named.includes(r) ? `l${r}=L[${r}],h${r}=H[${r}]` : `l${r}=0,h${r}=0`)).join(',')};
-  let pc = m.pc, n = 0, t = 0, a = 0, b = 0, k = 0, q = NOREG;
-  let H1 = -1, S1 = 0, E1 = 0, B1 = NOREG.view, V1 = NOREG.dv, W1 = false;
-  let H2 = -1, S2 = 0, E2 = 0, B2 = NOREG.view, V2 = NOREG.dv, W2 = false;
+  let pc = m.pc, n = 0, t = 0, a = 0, b = 0, i = 0, k = 0, q = NOREG;
+  let H1 = -1, S1 = 0, B1 = NOREG.view, V1 = NOREG.viewDv, W1 = false;
+  let H2 = -1, S2 = 0, B2 = NOREG.view, V2 = NOREG.viewDv, W2 = false;
   ${seed}
   try {
     D: for (;;) {
@@ -508,6 +519,10 @@ return function fast(m, stopDepth) {
   } catch (e) {
     if (e === m.fault) throw e;
     ${spillAll}
+    // A view's own bounds check failed (see the region cache): the interpreter performs the access
+    // at pc again and raises its fault. Every call out of compiled code sets pc first, so a RangeError
+    // from anywhere else never lands on such a slot.
+    if (e instanceof RangeError && AV[pc] === 1) { m.pc = pc; m.count = n0 + n - B[pc]; return ${FAST_DEOPT}; }
     const slot = e instanceof VmFault ? e.slot : pc;
     m.pc = slot; m.count = n0 + n - (B[slot] === undefined ? 0 : B[slot]) + 1;
     throw asFault(e, slot);
@@ -515,9 +530,9 @@ return function fast(m, stopDepth) {
 };`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const factory = new Function('W', 'mul64', 'udiv64', 'umod64', 'sdiv64', 'smod64', 'udiv32', 'umod32', 'sdiv32', 'smod32',
-    'lsh64', 'rsh64', 'arsh64', 'bswap16', 'bswap32', 'atomic32', 'atomic64', 'ldAbs', 'VmFault', 'asFault', 'B', 'NOREG', 'CK', 'NOK', 'NOPKT', src) as (...a: unknown[]) => FastFn;
+    'lsh64', 'rsh64', 'arsh64', 'bswap16', 'bswap32', 'atomic32', 'atomic64', 'ldAbs', 'VmFault', 'asFault', 'B', 'NOREG', 'CK', 'NOK', 'NOPKT', 'AV', src) as (...a: unknown[]) => FastFn;
   const fn = factory(alu.W, alu.mul64, alu.udiv64, alu.umod64, alu.sdiv64, alu.smod64, alu.udiv32, alu.umod32, alu.sdiv32, alu.smod32,
-    alu.lsh64, alu.rsh64, alu.arsh64, alu.bswap16, alu.bswap32, atomic32, atomic64, ldAbs, VmFault, asFault, beforeOf, NOREG, target, NOK, NOPKT);
+    alu.lsh64, alu.rsh64, alu.arsh64, alu.bswap16, alu.bswap32, atomic32, atomic64, ldAbs, VmFault, asFault, beforeOf, NOREG, target, NOK, NOPKT, viewed);
   return fn;
 }
 
