@@ -1,8 +1,9 @@
 /**
  * Global variables, which clang places in `.bss`, `.data` and `.rodata` and libbpf turns into
  * one-element array maps: loads of their addresses must verify as map-value pointers with the
- * section's size as bounds (and `.rodata` read-only), not as loads of a missing map. Each case is
- * checked against our expected kernel wording and, as root with bpftool, against the kernel itself.
+ * section's size as bounds (and `.rodata` read-only), not as loads of a missing map, and loads at
+ * constant offsets from the frozen `.rodata` give the stored value. Each case is checked against our
+ * expected kernel wording and, as root with bpftool, against the kernel itself.
  */
 import * as assert from 'assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
@@ -53,6 +54,51 @@ const CASES: { name: string; text: string; error?: string }[] = [
     error: 'write into map forbidden, value_size=4 off=0 size=4',
   },
 ];
+
+/**
+ * Settings read from a global section before a branch that reads the stack out of bounds if taken:
+ * libbpf freezes `.rodata`, so the kernel knows a setting there and never walks the branch it rules
+ * out; `.data` stays writable, so there the branch is walked and rejected. `load` reads the setting.
+ */
+function setting(section: string, data: string, load: string, skip: string): string {
+  return [
+    '\t.section xdp,"ax",@progbits',
+    '\t.globl prog',
+    '\t.type prog,@function',
+    'prog:',
+    '\tr1 = cfg ll',
+    '\tr6 = 0',
+    `\t${load}`,
+    `\t${skip}`,
+    '\tr0 = *(u64 *)(r10 + 8)',
+    'out:',
+    '\tr0 = 2',
+    '\texit',
+    '\t.size prog, .-prog',
+    `\t.section ${section},"a${section === '.data' ? 'w' : ''}",@progbits`,
+    '\t.globl cfg',
+    'cfg:',
+    `\t${data}`,
+    '\t.section license,"aw",@progbits',
+    '\t.asciz "GPL"',
+    '',
+  ].join('\n');
+}
+
+const OUT_OF_STACK = 'invalid read from stack R10 off=8 size=8';
+
+CASES.push(
+  { name: 'a .rodata setting rules out a branch', text: setting('.rodata', '.long 0', 'r2 = *(u32 *)(r1 + 0)', 'if r2 == 0 goto out') },
+  { name: 'the same setting in .data does not', text: setting('.data', '.long 0', 'r2 = *(u32 *)(r1 + 0)', 'if r2 == 0 goto out'), error: OUT_OF_STACK },
+  { name: 'a sign-extending load of a .rodata byte', text: setting('.rodata', '.byte 0, 0xfd', 'r2 = *(s8 *)(r1 + 1)', 'if r2 == -3 goto out') },
+  { name: 'a zero-extending load of the same byte', text: setting('.rodata', '.byte 0, 0xfd', 'r2 = *(u8 *)(r1 + 1)', 'if r2 == 0xfd goto out') },
+  { name: 'a 64-bit .rodata setting', text: setting('.rodata', '.quad 0x1122334455667788', 'r2 = *(u64 *)(r1 + 0)', 'if r2 s> 0x11223344 goto out') },
+  {
+    name: 'a .rodata load at a variable offset is not a constant',
+    text: setting('.rodata', '.long 0, 0', 'call 7\n\tr0 &= 4\n\tr1 = cfg ll\n\tr1 += r0\n\tr2 = *(u32 *)(r1 + 0)', 'if r2 == 0 goto out'),
+    error: OUT_OF_STACK,
+  },
+);
 
 async function verify(file: string, kernel: boolean): Promise<any> {
   let out = '';

@@ -264,8 +264,9 @@ export function buildModule(obj: ObjectFile, extras: BuildExtras): BuildResult {
       report(MSG.unknownMap, 'error', MSG.unknownMap.text(rel.symbol), section, pc, prog.name);
       return;
     }
-    // libbpf makes each global-data section a one-element array map; the verifier needs its size.
-    if (/^\.(data|bss|rodata)(\.|$)/.test(targetSec) && target) (prog.globalData ??= new Map()).set(targetSec, target.data.length);
+    // libbpf makes each global-data section a one-element array map; the verifier needs its size,
+    // and the contents of the read-only ones.
+    if (/^\.(data|bss|rodata)(\.|$)/.test(targetSec) && target) (prog.globalData ??= new Map()).set(targetSec, target.data);
     prog.ldImm64Refs.set(q, { kind: 'data', section: targetSec, offset });
     setImm(BPF_PSEUDO_MAP_VALUE, 0, offset);
   }

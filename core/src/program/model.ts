@@ -24,6 +24,11 @@ export interface MapDef {
   flagNames: string[];
   /** Name of the template map of a map-in-map. */
   inner?: string;
+  /**
+   * The value of a one-element array map frozen before the program loads (libbpf's `.rodata*`
+   * maps): with BPF_F_RDONLY_PROG the verifier reads constant-offset loads from it as known values.
+   */
+  frozen?: Uint8Array;
   /** Where the map was declared. */
   range?: SourceRange;
 }
@@ -103,10 +108,11 @@ export interface Program {
    */
   rawSlots?: Map<number, RawSlot>;
   /**
-   * The size of each global-data section (`.data*`, `.bss*`, `.rodata*`) the program loads an address
-   * of, by name: libbpf makes each such section a one-element array map with that value size.
+   * The initial contents of each global-data section (`.data*`, `.bss*`, `.rodata*`) the program loads
+   * an address of, by name: libbpf makes each such section a one-element array map with it as the
+   * value, and freezes the `.rodata*` ones, whose bytes the kernel's verifier then reads as constants.
    */
-  globalData?: Map<string, number>;
+  globalData?: Map<string, Uint8Array>;
   /** BTF func_info for this program, in slot order; undefined when the object carries none. */
   btfFuncs?: BtfFuncInfo[];
 }

@@ -5,8 +5,9 @@
  * the destination receives.
  */
 import type { Env } from './env';
+import type { MapDef } from '../program/model';
 import { newId, noteStackDepth, demandPrecision } from './env';
-import { Reg, typeName, unknownScalar, pointer, isPointer, isPktPointer } from './regState';
+import { Reg, typeName, unknownScalar, constScalar, pointer, isPointer, isPktPointer } from './regState';
 import { reject } from './errors';
 import { curFrame, type Frame } from './state';
 import { stackWrite, stackRead, checkStackBounds } from './stack';
@@ -123,7 +124,7 @@ export function checkMemAccess(env: Env, a: Access): Reg | undefined {
       if (write && map && (map.flags & 0x80) !== 0) reject(`write into map forbidden, value_size=${vs} off=${off} size=${size}`);
       if (!write && map && (map.flags & 0x100) !== 0) reject(`read from map forbidden, value_size=${vs} off=${off} size=${size}`);
       checkMemRegion(regno, reg, off, size, vs, false);
-      if (!write) out = unknownScalar();
+      if (!write) out = frozenRead(map, reg, off, size) ?? unknownScalar();
       break;
     }
     case 'mem': {
@@ -207,6 +208,21 @@ export function checkMemAccess(env: Env, a: Access): Reg | undefined {
     else coerceToSize(out, size);
   }
   return out;
+}
+
+/**
+ * A read at a constant offset from a frozen read-only map (see MapDef.frozen) of 1, 2, 4 or 8 bytes
+ * is the value stored there, as bpf_map_direct_read gives it; the caller sign-extends or truncates it
+ * like any loaded scalar. Other reads are unknown (undefined here).
+ */
+function frozenRead(map: MapDef | undefined, reg: Reg, off: number, size: number): Reg | undefined {
+  if (!map?.frozen || (map.flags & 0x80) === 0 || map.maxEntries !== 1 || !isConst(reg.var)) return undefined;
+  if (size !== 1 && size !== 2 && size !== 4 && size !== 8) return undefined;
+  const at = off + Number(BigInt.asIntN(64, reg.var.value));
+  if (at < 0 || at + size > map.frozen.length) return undefined;
+  let v = 0n;
+  for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(map.frozen[at + i]!);
+  return constScalar(v);
 }
 
 /** The kernel struct behind a map pointer, as its BTF names it in check_ptr_to_map_access. */
