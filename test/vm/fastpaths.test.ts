@@ -151,6 +151,15 @@ describe('vm fast tier shortcuts', () => {
     }
   });
 
+  it('a fault two calls deep leaves the callee\'s frame pointer and the callers\' saved registers', () => {
+    const m = assemble(`${XDP}r6 = 1\nr7 = 2\ncall f\nr0 += r6\nexit\nf:\nr6 = 3\ncall g\nr0 = r6\nexit\ng:\nr7 = 4\nr1 = 0\nr0 = *(u8 *)(r1 + 0)\nexit\n`);
+    const vm = agree(m, packet);
+    assert.match(vm.result().fault?.message ?? '', /invalid read/);
+    // The same program without the fault returns through both frames: r6 and r7 are the entry's again.
+    const ok = agree(assemble(`${XDP}r6 = 1\nr7 = 2\ncall f\nr0 += r6\nexit\nf:\nr6 = 3\ncall g\nr0 = r6\nexit\ng:\nr7 = 4\nr0 = 5\nexit\n`), packet);
+    assert.deepStrictEqual([ok.registers()[0], ok.registers()[6], ok.registers()[7]], [4n, 1n, 2n]);
+  });
+
   it('registers the program never writes keep their values across calls and faults', () => {
     const m = assemble(`${XDP}r7 = 5\ncall f\nr0 += r7\nr1 = 0\nr0 = *(u8 *)(r1 + 0)\nexit\nf:\nr0 = 1\nr6 = 9\nexit\n`);
     agree(m, packet, undefined, (vm) => { vm.setRegister(8, 0x123456789n); vm.setRegister(9, -1n); });

@@ -11,7 +11,7 @@
  * construction.
  */
 import { Op, type Code } from './code';
-import type { Machine, PacketInfo } from './machine';
+import { STACK_SIZE, type Frame, type Machine, type PacketInfo } from './machine';
 import * as alu from './alu64';
 import { atomic32, atomic64, ldAbs } from './ops';
 import { asFault, VmFault } from './fault';
@@ -41,6 +41,19 @@ const ALL = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
  */
 let written = new Set<number>(ALL);
 let spillAll = '';
+/*
+ * A call saves the caller's r6..r10 from the locals straight into the callee's frame (Machine.enter)
+ * and points r10 at the callee's stack; a return restores them from the frame. All five are saved,
+ * since the interpreter may be the one to return, but only the ones compiled code can have changed
+ * are restored: the locals of the others still hold the saved values.
+ */
+let saveCallee = '';
+let restoreSaved = '';
+function calleeSaves(): void {
+  saveCallee = `v=f.saved;${[6, 7, 8, 9, 10].map((r, i) => `v[${2 * i}]=l${r};v[${2 * i + 1}]=h${r};`).join('')}` +
+    `l10=${lit((STACK_SIZE + OFFSET_BIAS) | 0)};h10=f.stack.id+${REGION_TAG};`;
+  restoreSaved = `v=f.saved;${[6, 7, 8, 9, 10].filter((r) => r === 10 || written.has(r)).map((r) => `l${r}=v[${2 * (r - 6)}];h${r}=v[${2 * (r - 6) + 1}];`).join('')}`;
+}
 const spill = (rs: number[]): string => rs.filter((r) => written.has(r)).map((r) => `L[${r}]=l${r};H[${r}]=h${r};`).join('');
 const reload = (rs: number[]): string => rs.map((r) => `l${r}=L[${r}];h${r}=H[${r}];`).join('');
 
@@ -49,6 +62,8 @@ function writtenRegisters(code: Code): Set<number> {
   const out = new Set<number>([0]);
   for (let pc = 0; pc < code.length; pc++) {
     const o = code.op[pc]!;
+    // A call or return moves the frame pointer in the locals (see calleeSaves).
+    if (o === Op.CALL_LOCAL || o === Op.CALLX) out.add(10);
     if (o === Op.INVALID || o === Op.LDIMM64_HI || (o >= Op.STB && o <= Op.STXDW) || o >= Op.JA) continue;
     out.add(code.dst[pc]!);
     if (o >= Op.ATOMIC_ADD_W && o <= Op.ATOMIC_CMPXCHG_DW) out.add(code.src[pc]!);
@@ -328,6 +343,7 @@ export function compileFast(code: Code): FastFn {
   const n = code.length;
   written = writtenRegisters(code);
   spillAll = spill(ALL);
+  calleeSaves();
   const named = [...namedRegisters(code)].filter((r) => r <= 10);
   const leader = new Uint8Array(n + 1);
   // Slots entered other than by falling through (jump and call targets, return addresses, callbacks):
@@ -424,11 +440,11 @@ export function compileFast(code: Code): FastFn {
         case Op.MAY_GOTO: body += `if(m.mayGoto>0){m.mayGoto--;}else{${jumpTo(s + code.off[s]! + 1)}}pc=${fall};`; break;
         case Op.EXIT:
           body += `if(m.frames.length-1<=stopDepth){${spillAll}m.pc=${s};m.count=n0+n-${before - 1};if(stopDepth>0){m.popFrame();}else{m.finished=true;}return ${FAST_DONE};}`;
-          body += `${leaveChain}${spill([6, 7, 8, 9, 10])}pc=m.popFrame();${reload([6, 7, 8, 9, 10])}continue D;`;
+          body += `${leaveChain}f=m.frames.pop();${restoreSaved}pc=f.returnPc;continue D;`;
           break;
         case Op.CALL_LOCAL:
-          // pushFrame may fault (too many frames): the count is taken down only once it succeeded.
-          body += `pc=${s};${spill([6, 7, 8, 9, 10])}m.pushFrame(${fall},${s});${reload([10])}${jumpTo(s + code.imm[s]! + 1)}`;
+          // enter may fault (too many frames): the count is taken down only once it succeeded.
+          body += `pc=${s};f=m.enter(${fall},${s});${saveCallee}${jumpTo(s + code.imm[s]! + 1)}`;
           break;
         case Op.CALLX: {
           const d = code.dst[s]!;
@@ -505,7 +521,7 @@ return function fast(m, stopDepth) {
   const n0 = m.count, limit = Math.max(Math.min(m.limit - n0, ${LIMIT_CAP}), -1) | 0;
   const L = m.L, H = m.H, mem = m.mem;
   let ${ALL.map((r) => (named.includes(r) ? `l${r}=L[${r}],h${r}=H[${r}]` : `l${r}=0,h${r}=0`)).join(',')};
-  let pc = m.pc, n = 0, t = 0, a = 0, b = 0, i = 0, k = 0, q = NOREG;
+  let pc = m.pc, n = 0, t = 0, a = 0, b = 0, i = 0, k = 0, q = NOREG, f = NOFRAME, v = NOFRAME.saved;
   let H1 = -1, S1 = 0, B1 = NOREG.view, V1 = NOREG.viewDv, W1 = false;
   let H2 = -1, S2 = 0, B2 = NOREG.view, V2 = NOREG.viewDv, W2 = false;
   ${seed}
@@ -530,9 +546,9 @@ return function fast(m, stopDepth) {
 };`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const factory = new Function('W', 'mul64', 'udiv64', 'umod64', 'sdiv64', 'smod64', 'udiv32', 'umod32', 'sdiv32', 'smod32',
-    'lsh64', 'rsh64', 'arsh64', 'bswap16', 'bswap32', 'atomic32', 'atomic64', 'ldAbs', 'VmFault', 'asFault', 'B', 'NOREG', 'CK', 'NOK', 'NOPKT', 'AV', src) as (...a: unknown[]) => FastFn;
+    'lsh64', 'rsh64', 'arsh64', 'bswap16', 'bswap32', 'atomic32', 'atomic64', 'ldAbs', 'VmFault', 'asFault', 'B', 'NOREG', 'CK', 'NOK', 'NOPKT', 'AV', 'NOFRAME', src) as (...a: unknown[]) => FastFn;
   const fn = factory(alu.W, alu.mul64, alu.udiv64, alu.umod64, alu.sdiv64, alu.smod64, alu.udiv32, alu.umod32, alu.sdiv32, alu.smod32,
-    alu.lsh64, alu.rsh64, alu.arsh64, alu.bswap16, alu.bswap32, atomic32, atomic64, ldAbs, VmFault, asFault, beforeOf, NOREG, target, NOK, NOPKT, viewed);
+    alu.lsh64, alu.rsh64, alu.arsh64, alu.bswap16, alu.bswap32, atomic32, atomic64, ldAbs, VmFault, asFault, beforeOf, NOREG, target, NOK, NOPKT, viewed, NOFRAME);
   return fn;
 }
 
@@ -542,6 +558,9 @@ return function fast(m, stopDepth) {
  * region see one object shape and stay monomorphic.
  */
 const NOREG = new Memory().add('scratch', '', 'no region', new Uint8Array(0), false);
+
+/** What the frame locals start as: a frame of the pool's shape, never entered. */
+const NOFRAME: Frame = { returnPc: -2, callSlot: -1, saved: new Int32Array(10), stack: NOREG };
 
 /** The most instructions one entry into a compiled function counts before handing over (2^30). */
 const LIMIT_CAP = 0x40000000;

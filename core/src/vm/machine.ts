@@ -123,6 +123,18 @@ export class Machine {
 
   /** Enters a function: saves r6..r10 of the caller, gives the callee a fresh frame pointer. */
   pushFrame(returnPc: number, callSlot: number): void {
+    const saved = this.enter(returnPc, callSlot).saved, L = this.L, H = this.H;
+    saved[0] = L[6]!; saved[1] = H[6]!; saved[2] = L[7]!; saved[3] = H[7]!; saved[4] = L[8]!; saved[5] = H[8]!;
+    saved[6] = L[9]!; saved[7] = H[9]!; saved[8] = L[10]!; saved[9] = H[10]!;
+    this.setFp(this.frames[this.frames.length - 1]!.stack);
+  }
+
+  /**
+   * Pushes the callee's frame and returns it, leaving the registers alone: the caller fills `saved`
+   * and the frame pointer. The fast tier does that from the registers it holds in locals, which
+   * spares a round trip of r6..r10 through L and H on every call (a third of a call-heavy loop).
+   */
+  enter(returnPc: number, callSlot: number): Frame {
     if (this.frames.length >= MAX_FRAMES) {
       throw new VmFault('call-depth', callSlot, `the call stack of ${this.frames.length + 1} frames is too deep`);
     }
@@ -135,11 +147,8 @@ export class Machine {
     }
     f.returnPc = returnPc;
     f.callSlot = callSlot;
-    const saved = f.saved, L = this.L, H = this.H;
-    saved[0] = L[6]!; saved[1] = H[6]!; saved[2] = L[7]!; saved[3] = H[7]!; saved[4] = L[8]!; saved[5] = H[8]!;
-    saved[6] = L[9]!; saved[7] = H[9]!; saved[8] = L[10]!; saved[9] = H[10]!;
     this.frames.push(f);
-    this.setFp(f.stack);
+    return f;
   }
 
   /** Leaves a function: restores r6..r10 and returns the slot to continue at (-1 for a callback). */
