@@ -2,14 +2,17 @@
  * `ebpf verify FILE`: assembles (or reads) FILE and checks every program with the embedded verifier,
  * printing kernel-worded errors at their source positions, the kernel-style log (`--log-level`), or
  * the contract's JSON (`--json`). Exit 0 when every program is accepted, 1 when one is rejected, 2 when
- * the file cannot be read or assembled. `--kernel` (as root, with bpftool) also loads each program
- * through the running kernel and prints its verdict under ours (see kernelCheck.ts); it never changes
- * the exit code, which stays our verdict.
+ * the file cannot be read or assembled. An error in an object compiled with `-g` also names the C
+ * source line of its instruction (from the object's BTF line_info): an `at FILE:LINE:COL: text` line
+ * under it, or a `source` object in the JSON, where `line` and `column` stay positions in FILE.
+ * `--kernel` (as root, with bpftool) also loads each program through the running kernel and prints its
+ * verdict under ours (see kernelCheck.ts); it never changes the exit code, which stays our verdict.
  */
 import * as fs from 'fs';
 import type { Command, CliIo } from './command';
 import { loadModule } from './run';
 import { verifyProgram, type VerifyResult } from '../verifier/index';
+import { sourceLineAt } from '../verifier/log';
 import { progTypeByName } from '../data/progTypes';
 import type { MapDef, Program } from '../program/model';
 import type { ObjectFile } from '../elf/types';
@@ -66,6 +69,20 @@ function position(p: Program, insn: number): { line: number; column: number } {
   return r ? { line: r.line, column: r.column } : { line: 1, column: 1 };
 }
 
+/** Where an instruction of an object compiled with `-g` came from in C. */
+interface CSource { file: string; line: number; column: number; text: string }
+
+/** The C source line of instruction `insn`, from the program's BTF line_info, when it has one. */
+function sourceOf(p: Program, insn: number): CSource | undefined {
+  const r = sourceLineAt(p.lineInfo, insn);
+  return r && { file: r.file, line: r.line, column: r.column, text: r.text };
+}
+
+/** The `  at file:line:column: text` line under an error (without the column when clang gave none). */
+function sourceText(s: CSource): string {
+  return `  at ${s.file}:${s.line}${s.column > 0 ? `:${s.column}` : ''}: ${s.text.trim()}\n`;
+}
+
 /** The object bpftool gets: the input itself when it is an ELF object, else our assembly of it. */
 function objectOf(file: string): ObjectFile | undefined {
   let bytes: Uint8Array;
@@ -118,7 +135,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     if (!r.accepted) rejected = true;
     const diagnostics = r.error ? [{ severity: 'error', message: r.error.message, ...position(p, r.error.insn), insn: r.error.insn,
       ...(r.error.code ? { code: r.error.code } : {}), ...(r.error.explanation ? { explanation: r.error.explanation } : {}),
-      ...(r.error.hint ? { hint: r.error.hint } : {}) }] : [];
+      ...(r.error.hint ? { hint: r.error.hint } : {}), source: sourceOf(p, r.error.insn) }] : [];
     const k = kernel ? kernelFor(args, obj, elfInput, p, mod.maps) : undefined;
     if (args.json) {
       out.push({ name: p.name, section: p.section, progType: p.progType, accepted: r.accepted, insnsProcessed: r.insnsProcessed,
@@ -130,6 +147,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     if (r.error) {
       const pos = position(p, r.error.insn);
       io.out(`${args.file}:${pos.line}:${pos.column}: error: ${r.error.message} (insn ${r.error.insn}, program ${p.name})\n`);
+      const source = sourceOf(p, r.error.insn);
+      if (source) io.out(sourceText(source));
       if (r.error.explanation) io.out(`  ${r.error.explanation}\n`);
       if (r.error.hint) io.out(`  hint: ${r.error.hint}\n`);
     } else {

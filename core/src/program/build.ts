@@ -10,7 +10,8 @@
  * src = BPF_PSEUDO_MAP_FD (imm = index of the map in `module.maps`), a data load src =
  * BPF_PSEUDO_MAP_VALUE (second imm = offset), a function address src = BPF_PSEUDO_FUNC (imm
  * pc-relative). `ldImm64Refs` says the same by name. The same builder serves objects assembled from
- * text (with source lines) and objects read from an ELF file (without).
+ * text (with source lines) and objects read from an ELF file (without, but with the C source lines of
+ * their BTF line_info when clang compiled them with `-g`).
  */
 import type { Diagnostic, SourceRange } from '../diagnostics';
 import { decodeProgram } from '../isa/codec';
@@ -22,7 +23,7 @@ import { MSG } from '../asm/messages';
 import { helperByName } from '../data/helpers';
 import { withObjectMaps } from '../elf/maps';
 import { readBtf, type Btf } from '../elf/btf';
-import { programFuncInfo, readBtfExt, unnamedFuncParam, type FuncInfoSection } from '../elf/btfExt';
+import { programFuncInfo, programLineInfo, readBtfExt, unnamedFuncParam, type FuncInfoSection, type LineInfoSection } from '../elf/btfExt';
 import type { FuncInfo, LdImm64Ref, MapDef, Module, Program } from './model';
 
 export interface BuildExtras {
@@ -76,7 +77,7 @@ export function buildModule(obj: ObjectFile, extras: BuildExtras): BuildResult {
     code.set(sec.name, { sec, insns: decoded.insns, relocs, badSlots: new Set(decoded.diagnostics.map((d) => d.slot)) });
   }
   const textStarts = functionStarts(obj, code);
-  const funcInfo = readFuncInfo(obj, diagnostics);
+  const btfExt = readBtfExtInfo(obj, diagnostics);
 
   const progSections = [...code.keys()].filter((n) => n !== '.text');
   // A file with only `.text` (a plain listing without sections) is one program, so it can still be run.
@@ -177,12 +178,14 @@ export function buildModule(obj: ObjectFile, extras: BuildExtras): BuildResult {
       }
     }
     splitOwn(prog, ownStarts);
-    if (funcInfo) {
-      const btfFuncs = programFuncInfo(funcInfo.sections, funcInfo.btf, pieces, (d) => {
+    if (btfExt?.funcInfo) {
+      const btfFuncs = programFuncInfo(btfExt.funcInfo, btfExt.btf, pieces, (d) => {
         diagnostics.push({ code: d.code ?? 'ELF620', severity: 'warning', message: d.message, range: NOWHERE, program: name });
       });
       if (btfFuncs) prog.btfFuncs = btfFuncs;
     }
+    const lineInfo = btfExt?.lineInfo ? programLineInfo(btfExt.lineInfo, pieces) : undefined;
+    if (lineInfo) prog.lineInfo = lineInfo;
     return prog;
   }
 
@@ -286,11 +289,14 @@ export function buildModule(obj: ObjectFile, extras: BuildExtras): BuildResult {
 }
 
 /**
- * The object's func_info (`.BTF.ext`) with the `.BTF` that names its sections and types, or undefined
- * when the object has none. Problems with either section are warnings: the program still loads
- * without func_info as long as it takes no subprogram's address, and the verifier says so when it does.
+ * The object's func_info and line_info (`.BTF.ext`) with the `.BTF` that names their sections, types
+ * and source lines, or undefined when the object has neither. Problems with either section are
+ * warnings: the program still loads without func_info as long as it takes no subprogram's address,
+ * and the verifier says so when it does. When libbpf would load the object without BTF (a FUNC with an
+ * unnamed parameter), func_info is left out; line_info is kept, since it still says which C line each
+ * instruction came from (the verifier log prints it only for programs that have func_info).
  */
-function readFuncInfo(obj: ObjectFile, diagnostics: Diagnostic[]): { btf: Btf; sections: FuncInfoSection[] } | undefined {
+function readBtfExtInfo(obj: ObjectFile, diagnostics: Diagnostic[]): { btf: Btf; funcInfo?: FuncInfoSection[]; lineInfo?: LineInfoSection[] } | undefined {
   const ext = obj.sections.find((s) => s.name === '.BTF.ext');
   if (!ext) return undefined;
   const warn = (d: { code?: string; message: string }): void => {
@@ -298,19 +304,21 @@ function readFuncInfo(obj: ObjectFile, diagnostics: Diagnostic[]): { btf: Btf; s
   };
   const btfSec = obj.sections.find((s) => s.name === '.BTF');
   // Map definitions already report the problems of `.BTF` itself (from an object file), so here an
-  // unusable `.BTF` only means that func_info cannot be read.
+  // unusable `.BTF` only means that func_info and line_info cannot be read.
   const btf = btfSec ? readBtf(btfSec.data).btf : undefined;
   const read = readBtfExt(ext.data, btf);
   for (const d of read.diagnostics) warn(d);
-  const unnamed = btf ? unnamedFuncParam(btf) : undefined;
+  if (!btf) return undefined;
+  const out: { btf: Btf; funcInfo?: FuncInfoSection[]; lineInfo?: LineInfoSection[] } = { btf };
+  if (read.lineInfo && read.lineInfo.length > 0) out.lineInfo = read.lineInfo;
+  const unnamed = unnamedFuncParam(btf);
   if (unnamed) {
     warn({
       code: 'ELF631',
       message: `.BTF: FUNC '${unnamed.func}' has a parameter without a name (arg#${unnamed.arg}), which the kernel refuses; libbpf loads the object without BTF, so func_info is ignored and every function is static`,
     });
-    return undefined;
-  }
-  return btf && read.funcInfo && read.funcInfo.length > 0 ? { btf, sections: read.funcInfo } : undefined;
+  } else if (read.funcInfo && read.funcInfo.length > 0) out.funcInfo = read.funcInfo;
+  return out.funcInfo || out.lineInfo ? out : undefined;
 }
 
 /**

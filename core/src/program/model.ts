@@ -115,6 +115,13 @@ export interface Program {
   globalData?: Map<string, Uint8Array>;
   /** BTF func_info for this program, in slot order; undefined when the object carries none. */
   btfFuncs?: BtfFuncInfo[];
+  /**
+   * The C source lines of an object compiled with `-g` (its BTF line_info), in slot order: the line
+   * that applies to slot I is the last record at or before I. `file` is the path the compiler wrote,
+   * `line` and `column` are 1-based (column 0 when unknown), `text` is the source line as the compiler
+   * copied it. Undefined when the object carries none.
+   */
+  lineInfo?: { slot: number; file: string; line: number; column: number; text: string }[];
 }
 
 export interface Module {

@@ -25,7 +25,7 @@ import { checkFuncInfoEarly, checkFuncInfoLayout, loadFuncAddress } from './func
 import { globalFunc, callGlobal, globalsToVerify, globalEntryState, atGlobalExit, checkGlobalReturn } from './globalFuncs';
 import { checkReturnCode, checkReferenceLeak } from './returns';
 import { statesEqual, statesMaybeLooping } from './prune';
-import { insnText, stateText, alignedState, statsLine, frameView } from './log';
+import { insnText, stateText, alignedState, statsLine, frameView, SourceLineLog } from './log';
 import { explain } from './messages';
 import { firstPassError, mainPassMessage, cfgStandIn } from './rawSlots';
 import { withGlobalDataMaps } from './globalData';
@@ -121,6 +121,9 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
   // The last instruction checked: errors raised at a prune point blame it, as the kernel's log does.
   let lastIdx = start;
   const lvl = env.logLevel;
+  // The C source lines go where the instructions are printed. libbpf hands the kernel line_info only
+  // with the object's BTF, which it leaves out when func_info is unusable, so they need func_info too.
+  const sourceLines = lvl > 1 && env.prog.lineInfo && env.prog.btfFuncs ? new SourceLineLog(env.prog.lineInfo) : undefined;
 
   // Made once: a closure per instruction would be garbage the moment the instruction is checked.
   const countJmp = (n: number): void => { jmps += n; };
@@ -236,6 +239,9 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
       env.log.push(from >= 0 ? `\nfrom ${from} to ${idx}: ${stateText(env, env.cur)}` : `${idx}: ${stateText(env, env.cur)}`);
     }
     printState = false;
+    // The kernel prints the source line before it checks the instruction, so a rejection keeps it.
+    const source = sourceLines?.before(idx);
+    if (source) env.log.push(source);
     // A copy of the frame shares its register objects, so taking one per instruction is cheap.
     const before = collect ? cloneFrame(curFrame(env.cur)) : undefined;
     env.scratched = 0;

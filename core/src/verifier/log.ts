@@ -2,11 +2,13 @@
  * The kernel-style verifier log: instructions printed the way the kernel's disassembler prints them
  * (`(79) r0 = *(u64 *)(r1 +0)`), register and stack states in the kernel's notation
  * (`R1=ctx() R10=fp0 fp-8=mmmmmmmm`), the state line after each instruction aligned at column 40,
+ * the C source line before the instructions of an object compiled with `-g` (`; text @ file:line`),
  * and the closing statistics line.
  */
 import type { Insn } from '../isa/insn';
 import { formOf } from '../isa/codec';
 import { helperById } from '../data/helpers';
+import type { Program } from '../program/model';
 import type { Env } from './env';
 import type { Frame, VState } from './state';
 import { regText } from './regState';
@@ -139,4 +141,40 @@ export function alignedState(line: string, state: string): string {
 
 export function statsLine(processed: number, maxStates: number, total: number, peak: number): string {
   return `processed ${processed} insns (limit 1000000) max_states_per_insn ${maxStates} total_states ${total} peak_states ${peak} mark_read 0`;
+}
+
+type LineRecord = NonNullable<Program['lineInfo']>[number];
+
+/** The line_info record that applies to `slot`: the last one at or before it (find_linfo). */
+export function sourceLineAt(lines: Program['lineInfo'], slot: number): LineRecord | undefined {
+  if (!lines || lines.length === 0 || lines[0]!.slot > slot) return undefined;
+  let lo = 0;
+  let hi = lines.length - 1;
+  // Rightmost record with slot <= `slot`; lines[lo] satisfies it throughout.
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lines[mid]!.slot <= slot) lo = mid;
+    else hi = mid - 1;
+  }
+  return lines[lo];
+}
+
+/**
+ * The kernel's verbose_linfo for one walk (it forgets the last line at the start of each do_check_common):
+ * before an instruction, the `; text @ file:line` line of its record, unless that is the record printed
+ * last or names the same file and line (records that differ only in column would print the same text).
+ * The text loses its leading blanks and the file its directories, as in the kernel.
+ */
+export class SourceLineLog {
+  private prev: LineRecord | undefined;
+
+  constructor(private readonly lines: Program['lineInfo']) {}
+
+  before(slot: number): string | undefined {
+    const r = sourceLineAt(this.lines, slot);
+    if (!r || r === this.prev) return undefined;
+    if (this.prev && this.prev.file === r.file && this.prev.line === r.line) return undefined;
+    this.prev = r;
+    return `; ${r.text.replace(/^\s+/, '')} @ ${r.file.slice(r.file.lastIndexOf('/') + 1)}:${r.line}`;
+  }
 }
