@@ -65,10 +65,12 @@ export function rejection(log: string): { message?: string; insn?: number } {
     if (m) { last = i; insn = Number(m[1]); }
   });
   // Lines the verifier prints around the rejection that are not it: the subprogram list, the
-  // liveness table, precision backtracking and branch headers.
-  const context = /^(func#\d+ @|Live regs|\s+\d+: |mark_precise:|from \d+ to \d+|\s*$)/;
+  // liveness table, precision backtracking, branch headers and pruning notes ("12: safe").
+  const context = /^(func#\d+ @|Live regs|\s+\d+: |mark_precise:|from \d+ to \d+|\d+: safe$|\s*$)/;
   const message = lines.slice(last + 1).find((l) => !context.test(l));
-  return { message, insn };
+  // The loop check runs before the instruction it names is printed, so that name is the one to use.
+  const named = message ? /^infinite loop detected at insn (\d+)$/.exec(message) : null;
+  return { message, insn: named ? Number(named[1]) : insn };
 }
 
 /** Loads clang's object as it is with `bpftool prog loadall`, pinned under `pin` (removed by the caller). */

@@ -12,6 +12,7 @@ import { curFrame, ownReg } from './state';
 import { aluScalar, zext32, syncBounds, signExtend } from './scalar';
 import { adjustPtr } from './ptrArith';
 import { isConst, tcast } from './tnum';
+import { regWidth } from './stack';
 
 /** check_reg_arg(SRC_OP): the register must hold a value. */
 export function readReg(env: Env, regno: number): Reg {
@@ -31,16 +32,12 @@ export function setReg(env: Env, regno: number, r: Reg): void {
   env.scratched |= 1 << regno;
 }
 
-function regWidth(r: Reg): number {
-  return r.umax === 0n ? 0 : r.umax.toString(2).length;
-}
-
 /**
  * Links source and destination of a scalar move by a fresh id. The source register object may be
  * shared with other states, so the frame gets a new object carrying the id; returns the source as it
  * now is.
  */
-function assignIdBeforeMov(env: Env, regno: number, src: Reg): Reg {
+export function assignIdBeforeMov(env: Env, regno: number, src: Reg): Reg {
   if (src.type !== 'scalar' || src.id || isConst(src.var)) return src;
   const r = ownReg(curFrame(env.cur), regno);
   r.id = newId(env);

@@ -10,7 +10,8 @@ import { newId, noteStackDepth, demandPrecision } from './env';
 import { Reg, typeName, unknownScalar, constScalar, pointer, isPointer, isPktPointer } from './regState';
 import { reject } from './errors';
 import { curFrame, type Frame } from './state';
-import { stackWrite, stackRead, checkStackBounds } from './stack';
+import { stackWrite, stackRead, checkStackBounds, regWidth } from './stack';
+import { assignIdBeforeMov } from './alu';
 import { ctxAccess } from './ctxAccess';
 import { coerceToSize, signExtend } from './scalar';
 import { isConst, isAligned, tstr } from './tnum';
@@ -174,7 +175,13 @@ export function checkMemAccess(env: Env, a: Access): Reg | undefined {
         if (a.value && a.value.type === 'scalar' && total % 8 !== 0) demandPrecision(env);
         // A callee's (or callback's) stack pointer stored in a caller's frame would outlive the callee.
         if (a.value?.type === 'fp' && size === 8 && f !== curFrame(env.cur)) reject('cannot spill pointers to stack into stack frame of the caller');
-        stackWrite(f, total, size, a.value, a.imm ?? 0, env.privileged);
+        let value = a.value;
+        // A scalar spilled to an aligned slot whole gets an id first, as a move does, so that the
+        // register and the slot's copy learn bounds together (check_stack_write_fixed_off).
+        if (value?.type === 'scalar' && total % 8 === 0 && env.privileged && a.valueRegno !== undefined && regWidth(value) <= size * 8) {
+          value = assignIdBeforeMov(env, a.valueRegno, value);
+        }
+        stackWrite(f, total, size, value, a.imm ?? 0, env.privileged);
         env.scratchedStack.add(Math.floor((-total - 1) / 8));
       } else out = stackRead(f, total, size);
       break;

@@ -11,9 +11,24 @@ import { tin } from './tnum';
 class IdMap {
   private a?: Map<number, number>;
   private b?: Map<number, number>;
+  /** Unique stand-ins for id 0 of scalars, below every real id. */
+  private tmp = 0;
+  /** check_ids: both ids set or both zero, and each old id paired with one current id and back. */
   check(oldId: number, curId: number): boolean {
     if (!oldId && !curId) return true;
-    if (!oldId || !curId) return !oldId;
+    if (!oldId || !curId) return false;
+    return this.pair(oldId, curId);
+  }
+  /**
+   * check_scalar_ids of Linux 6.18: a scalar without an id is independent, so id 0 on either side
+   * stands for an id of its own, never seen before. An old scalar with an id thus matches a current
+   * one without (unless the old id is already paired), and an old scalar without an id matches any
+   * current id not yet paired with another old one.
+   */
+  checkScalar(oldId: number, curId: number): boolean {
+    return this.pair(oldId || --this.tmp, curId || --this.tmp);
+  }
+  private pair(oldId: number, curId: number): boolean {
     if (!this.a || !this.b) { this.a = new Map(); this.b = new Map(); }
     const m = this.a.get(oldId);
     const n = this.b.get(curId);
@@ -50,7 +65,7 @@ function regSafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, imprecise = false):
   switch (o.type) {
     case 'scalar':
       if (imprecise) return true;
-      return ids.check(o.id, c.id) && rangeWithin(o, c) && tin(o.var, c.var);
+      return ids.checkScalar(o.id, c.id) && rangeWithin(o, c) && tin(o.var, c.var);
     case 'map_key': case 'map_value': case 'mem':
       return sameShape(o, c) && rangeWithin(o, c) && tin(o.var, c.var) && ids.check(o.id, c.id) && ids.check(o.refId, c.refId);
     case 'pkt': case 'pkt_meta':
@@ -121,17 +136,18 @@ export function statesEqual(old: VState, cur: VState, live: (frameIdx: number) =
   return true;
 }
 
-/** states_maybe_looping: the current frame's registers are identical. */
+/**
+ * states_maybe_looping: the current frame's registers are identical. The kernel compares the register
+ * structs byte for byte up to frameno, so ids must be the same numbers, not merely map onto each
+ * other: a scalar given a fresh id on each pass (by a spill or a move) keeps the states apart.
+ */
 export function statesMaybeLooping(old: VState, cur: VState): boolean {
   if (old.frames.length !== cur.frames.length) return false;
   const o = old.frames[old.frames.length - 1]!;
   const c = cur.frames[cur.frames.length - 1]!;
-  // Most candidates differ in some value; finding that needs no id map, so look for it first.
   for (let r = 0; r < 11; r++) {
     const a = o.regs[r]!, b = c.regs[r]!;
-    if (a !== b && !(sameShape(a, b) && sameValues(a, b))) return false;
+    if (a !== b && !(sameShape(a, b) && sameValues(a, b) && a.id === b.id && a.refId === b.refId)) return false;
   }
-  const ids = new IdMap();
-  for (let r = 0; r < 11; r++) if (!regsExact(o.regs[r]!, c.regs[r]!, ids)) return false;
   return true;
 }

@@ -25,7 +25,7 @@ function byteIndex(off: number): { spi: number; idx: number } {
 }
 
 /** Width in bits a scalar needs (the kernel's get_reg_width). */
-function regWidth(r: Reg): number {
+export function regWidth(r: Reg): number {
   return r.umax === 0n ? 0 : r.umax.toString(2).length;
 }
 

@@ -197,6 +197,10 @@ const impls = new Map<number, Impl>([
     const to = toSize > 0 ? readArg(m, 3, toSize, slot) : new Uint8Array(0);
     setR0(m, csumDiff(from, to, m.L[5]!), 0);
   }],
+  // One program runs at a time on the emulated CPU, so a spin lock is never contended: taking and
+  // releasing it only return 0, as the kernel's helpers always do. The verifier pairs them.
+  [93, (m) => setR0(m, 0, 0)],
+  [94, (m) => setR0(m, 0, 0)],
   [34, (m) => setR0(m, m.ctxRegion !== undefined && m.progType !== 'xdp' ? m.ctxRegion.dv.getUint32(68, true) : 0, 0)],
   [23, (m) => {
     const flags = m.L[2]! >>> 0;
