@@ -247,7 +247,14 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
     env.scratched = 0;
     if (lvl > 1) env.scratchedStack = new Set();
     lastIdx = idx;
-    const next = step(env, insn, idx, stack, countJmp);
+    let next: ReturnType<typeof step>;
+    try {
+      next = step(env, insn, idx, stack, countJmp);
+    } catch (e) {
+      // The kernel prints an instruction before checking it, so its rejection follows the instruction.
+      if (lvl > 1 && e instanceof Reject) env.log.push(`${idx}: ${insnText(insn)}`);
+      throw e;
+    }
     if (collect && before) {
       collect.before(idx, before);
       collect.after(idx, next.kind === 'exit' ? undefined : curFrame(env.cur));
