@@ -31,7 +31,8 @@ import { firstPassError, mainPassMessage, cfgStandIn } from './rawSlots';
 import { withGlobalDataMaps } from './globalData';
 
 interface Checkpoint extends CheckpointLink { state: VState; at: number; hit: number; miss: number; evicted?: boolean }
-interface Pending { state: VState; insn: number; from: number }
+/** A path to walk later; `logAt` is the log's length when it was queued (level 1 only, else -1). */
+interface Pending { state: VState; insn: number; from: number; logAt: number }
 /** Counters that run on from one walk to the next (the main program's, then each global function's). */
 interface Carry { processed: number; jmps: number; prevJmps: number; prevInsns: number }
 
@@ -93,6 +94,8 @@ export function runVerifier(prog: Program, maps: MapDef[], opts: VerifyOptions):
     error = { insn, message, code: ex.code, explanation: ex.explanation, hint: ex.hint };
     for (const l of e.lines) env.log.push(l);
   }
+  // At level 1 the kernel keeps only the path that failed: an accepted program's log is the statistics.
+  if (env.logLevel === 1 && !error) env.log.length = 0;
   if (env.logLevel > 0 || error) {
     env.log.push(statsLine(processed, stats.maxStatesPerInsn, stats.totalStates, stats.peakStates));
   }
@@ -123,7 +126,7 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
   const lvl = env.logLevel;
   // The C source lines go where the instructions are printed. libbpf hands the kernel line_info only
   // with the object's BTF, which it leaves out when func_info is unusable, so they need func_info too.
-  const sourceLines = lvl > 1 && env.prog.lineInfo && env.prog.btfFuncs ? new SourceLineLog(env.prog.lineInfo) : undefined;
+  const sourceLines = lvl > 0 && env.prog.lineInfo && env.prog.btfFuncs ? new SourceLineLog(env.prog.lineInfo) : undefined;
 
   // Made once: a closure per instruction would be garbage the moment the instruction is checked.
   const countJmp = (n: number): void => { jmps += n; };
@@ -142,6 +145,9 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
     idx = next.insn;
     from = next.from;
     printState = true;
+    // At level 1 the kernel keeps only the path it is on: the log goes back to where this path was
+    // queued, so a rejection's log shows the instructions that led to it and nothing else.
+    if (next.logAt >= 0) env.log.length = next.logAt;
     return true;
   };
 
@@ -236,7 +242,9 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
     if (raw && insn?.kind !== 'ldImm64' && insn?.kind !== 'ldImm64Hi') reject(mainPassMessage(raw));
     if (!insn) reject(`unknown opcode at insn ${idx}`);
     if (lvl > 0 && printState) {
-      env.log.push(from >= 0 ? `\nfrom ${from} to ${idx}: ${stateText(env, env.cur)}` : `${idx}: ${stateText(env, env.cur)}`);
+      // Level 1 prints a queued path's state after the instruction that queued it, on its line.
+      if (lvl === 1 && from >= 0) env.log.push(`${from}: ${insnText(env.insns[from]!)} ${idx}: ${stateText(env, env.cur)}`);
+      else env.log.push(from >= 0 ? `\nfrom ${from} to ${idx}: ${stateText(env, env.cur)}` : `${idx}: ${stateText(env, env.cur)}`);
     }
     printState = false;
     // The kernel prints the source line before it checks the instruction, so a rejection keeps it.
@@ -245,21 +253,21 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
     // A copy of the frame shares its register objects, so taking one per instruction is cheap.
     const before = collect ? cloneFrame(curFrame(env.cur)) : undefined;
     env.scratched = 0;
-    if (lvl > 1) env.scratchedStack = new Set();
+    if (lvl > 0) env.scratchedStack = new Set();
     lastIdx = idx;
     let next: ReturnType<typeof step>;
     try {
       next = step(env, insn, idx, stack, countJmp);
     } catch (e) {
       // The kernel prints an instruction before checking it, so its rejection follows the instruction.
-      if (lvl > 1 && e instanceof Reject) env.log.push(`${idx}: ${insnText(insn)}`);
+      if (lvl > 0 && e instanceof Reject) env.log.push(`${idx}: ${insnText(insn)}`);
       throw e;
     }
     if (collect && before) {
       collect.before(idx, before);
       collect.after(idx, next.kind === 'exit' ? undefined : curFrame(env.cur));
     }
-    if (lvl > 1) {
+    if (lvl > 0) {
       const f = curFrame(env.cur);
       const scr = frameView(env, f, { regs: env.scratched, stack: env.scratchedStack }).text;
       // After a global call the kernel prints its note, then the state the call left, on a line of its own.
@@ -447,9 +455,8 @@ function widenSince(st: VState, idx: number): void {
 
 function pushBranch(env: Env, stack: Pending[], st: VState, to: number, from: number): void {
   if (st.parent) st.parent.branches++;
-  stack.push({ state: st, insn: to, from });
+  stack.push({ state: st, insn: to, from, logAt: env.logLevel === 1 ? env.log.length : -1 });
   if (stack.length > JMP_SEQ_LIMIT) reject(`The sequence of ${stack.length} jumps is too complex.`);
-  void env;
 }
 
 /** try_match_pkt_pointers: `pkt' <op> pkt_end` comparisons grant a range on one side. */

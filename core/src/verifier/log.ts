@@ -116,7 +116,8 @@ export function frameView(env: Env, f: Frame, only?: { regs: number; stack: Set<
     const s = f.stack[spi]!;
     if (s.types === '????????') continue;
     const off = -(spi + 1) * 8;
-    const t = s.spilled && s.types[7] === 'r' ? regText(s.spilled, mapName(env), mapSizes(env)) : s.types;
+    // A spill narrower than the slot shows the bytes above it first, as the kernel prints `fp-8=????0`.
+    const t = s.spilled && s.types[7] === 'r' ? s.types.slice(0, s.types.indexOf('r')) + regText(s.spilled, mapName(env), mapSizes(env)) : s.types;
     stack[String(off)] = t;
     parts.push(`fp${off}=${t}`);
   }
