@@ -269,7 +269,8 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
     }
     if (lvl > 0) {
       const f = curFrame(env.cur);
-      const scr = frameView(env, f, { regs: env.scratched, stack: env.scratchedStack }).text;
+      const refs = env.cur.refs.length ? ` refs=${env.cur.refs.map((r) => r.id).join(',')}` : '';
+      const scr = frameView(env, f, { regs: env.scratched, stack: env.scratchedStack }).text + refs;
       // After a global call the kernel prints its note, then the state the call left, on a line of its own.
       const note = next.kind === 'next' ? next.note : undefined;
       env.log.push(alignedState(`${idx}: ${insnText(insn)}`, next.kind === 'exit' || note ? '' : scr));

@@ -56,7 +56,8 @@ function insnBody(insn: Insn): string {
     case 'atomic': {
       const w = insn.size === 8 ? '64' : '';
       const p = `(${SZ[insn.size]} *)(r${insn.dst} ${offText(insn.off)})`;
-      const s = insn.size === 8 ? `r${insn.src}` : `w${insn.src}`;
+      // The kernel's disassembler names the source register rN at every width.
+      const s = `r${insn.src}`;
       if (insn.op === 'cmpxchg') return `r0 = atomic${w}_cmpxchg(${p}, r0, ${s})`;
       if (insn.op === 'xchg') return `${s} = atomic${w}_xchg(${p}, ${s})`;
       if (insn.fetch) return `${s} = atomic${w}_fetch_${insn.op}(${p}, ${s})`;
@@ -136,7 +137,8 @@ export function alignedState(line: string, state: string): string {
   if (!state) return line;
   // The kernel measures from just past the instruction text (its trailing newline is taken back).
   const pos = line.length + 1;
-  const pad = Math.ceil(Math.max(pos, 8) / 40) * 40 - pos - 1;
+  // vlog_alignment: the next multiple of 8 at or past column 40, and at least 4 past the text.
+  const pad = Math.ceil(Math.max(pos + 4, 40) / 8) * 8 - pos - 1;
   return `${line}${' '.repeat(Math.max(pad, 1))}; ${state}`;
 }
 

@@ -183,7 +183,11 @@ export function checkMemAccess(env: Env, a: Access): Reg | undefined {
         }
         stackWrite(f, total, size, value, a.imm ?? 0, env.privileged);
         env.scratchedStack.add(Math.floor((-total - 1) / 8));
-      } else out = stackRead(f, total, size);
+      } else {
+        out = stackRead(f, total, size);
+        // The kernel's log shows the slot a read came from too.
+        env.scratchedStack.add(Math.floor((-total - 1) / 8));
+      }
       break;
     }
     case 'pkt': case 'pkt_meta': {

@@ -220,7 +220,8 @@ export function regText(r: Reg, mapName: (i: number) => string, keySize: (i: num
     parts.push(`map=${mapName(r.map)}`, `ks=${ks}`, `vs=${vs}`);
   }
   if (r.off) parts.push(`off=${r.off}`);
-  if (r.type === 'pkt' || r.type === 'pkt_meta') parts.push(`r=${r.range}`);
+  // The special ranges below 0 (beyond or at pkt_end) print as the kernel's unsigned 64-bit hex.
+  if (r.type === 'pkt' || r.type === 'pkt_meta') parts.push(`r=${r.range < 0 ? `0x${BigInt.asUintN(64, BigInt(r.range)).toString(16)}` : r.range}`);
   if (r.type === 'mem') parts.push(`sz=${r.memSize}`);
   if (!(isConst(r.var) && r.var.value === 0n)) {
     const sub: string[] = [];
