@@ -25,7 +25,7 @@ import { checkFuncInfoEarly, checkFuncInfoLayout, loadFuncAddress } from './func
 import { globalFunc, callGlobal, globalsToVerify, globalEntryState, atGlobalExit, checkGlobalReturn } from './globalFuncs';
 import { checkReturnCode, checkReferenceLeak } from './returns';
 import { statesEqual, statesMaybeLooping } from './prune';
-import { insnText, stateText, alignedState, statsLine, frameView, SourceLineLog } from './log';
+import { insnText, stateText, alignedState, statsLine, frameView, frameText, SourceLineLog } from './log';
 import { explain } from './messages';
 import { firstPassError, mainPassMessage, cfgStandIn } from './rawSlots';
 import { withGlobalDataMaps } from './globalData';
@@ -121,6 +121,7 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
   let idx = start;
   let printState = true;
   let from = -1;
+  let fresh = false;
   // The last instruction checked: errors raised at a prune point blame it, as the kernel's log does.
   let lastIdx = start;
   const lvl = env.logLevel;
@@ -252,6 +253,8 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
     if (source) env.log.push(source);
     // A copy of the frame shares its register objects, so taking one per instruction is cheap.
     const before = collect ? cloneFrame(curFrame(env.cur)) : undefined;
+    const depthBefore = env.cur.frames.length;
+    const frameBefore = curFrame(env.cur);
     env.scratched = 0;
     if (lvl > 0) env.scratchedStack = new Set();
     lastIdx = idx;
@@ -270,10 +273,23 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
     if (lvl > 0) {
       const f = curFrame(env.cur);
       const refs = env.cur.refs.length ? ` refs=${env.cur.refs.map((r) => r.id).join(',')}` : '';
-      const scr = frameView(env, f, { regs: env.scratched, stack: env.scratchedStack }).text + refs;
+      const view = frameView(env, f, { regs: env.scratched, stack: env.scratchedStack }).text;
+      const scr = view ? `${f.frameno ? `frame${f.frameno}: ` : ''}${view}${refs}` : refs.trim();
       // After a global call the kernel prints its note, then the state the call left, on a line of its own.
       const note = next.kind === 'next' ? next.note : undefined;
-      env.log.push(alignedState(`${idx}: ${insnText(insn)}`, next.kind === 'exit' || note ? '' : scr));
+      const depth = env.cur.frames.length;
+      if (insn.kind === 'call' && depth > depthBefore) {
+        // Entering a subprogram: the kernel prints both frames whole, then the callee's state again
+        // before its first instruction.
+        env.log.push(`${idx}: ${insnText(insn)}`, 'caller:', ` ${frameText(env, frameBefore)}`, 'callee:', ` ${frameText(env, f)}`);
+        printState = true;
+        fresh = true;
+      } else if (insn.kind === 'exit' && depth < depthBefore && !frameBefore.inCallbackFn) {
+        env.log.push(`${idx}: ${insnText(insn)}`, 'returning from callee:', ` ${frameText(env, frameBefore)}`,
+          `to caller at ${next.kind === 'jump' ? next.to : idx + 1}:`, ` ${frameText(env, f)}`);
+        printState = true;
+        fresh = true;
+      } else env.log.push(alignedState(`${idx}: ${insnText(insn)}`, next.kind === 'exit' || note ? '' : scr));
       if (note) env.log.push(note, `${idx + 1}: ${scr}`);
     } else if (lvl > 0 && next.kind === 'next' && next.note) env.log.push(next.note);
     if (next.kind === 'exit') {
@@ -282,7 +298,9 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
     }
     if (next.kind === 'jump' && next.printState) printState = false;
     idx = next.to;
-    from = idx;
+    // After a call or a return the next state line has no `from` header.
+    from = fresh ? -1 : idx;
+    fresh = false;
   }
   Object.assign(carry, { processed, jmps, prevJmps, prevInsns });
   return processed;

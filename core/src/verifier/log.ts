@@ -11,7 +11,7 @@ import { helperById } from '../data/helpers';
 import type { Program } from '../program/model';
 import type { Env } from './env';
 import type { Frame, VState } from './state';
-import { regText } from './regState';
+import { regText, type Reg } from './regState';
 import type { StateView } from './types';
 
 const JMP: { [op: string]: string } = {
@@ -96,7 +96,18 @@ function mapSizes(env: Env): (i: number) => [number, number] {
 }
 
 export function regString(env: Env, f: Frame, i: number): string {
-  return regText(f.regs[i]!, mapName(env), mapSizes(env));
+  return inFrame(f, f.regs[i]!, regText(f.regs[i]!, mapName(env), mapSizes(env)));
+}
+
+/** A pointer into another frame's stack names that frame, as the kernel's `fp[0]-16`. */
+function inFrame(f: Frame, r: Reg, text: string): string {
+  return r.type === 'fp' && r.frame !== f.frameno && text.startsWith('fp') ? `fp[${r.frame}]${text.slice(2)}` : text;
+}
+
+/** A whole frame as the kernel prints it around calls: `frame1: R1=ctx() R10=fp0 cb`. */
+export function frameText(env: Env, f: Frame): string {
+  const text = frameView(env, f).text;
+  return `${f.frameno ? `frame${f.frameno}: ` : ''}${text}${f.inCallbackFn ? ' cb' : ''}`;
 }
 
 /** One frame's registers and stack, optionally only the scratched ones. */
@@ -118,7 +129,7 @@ export function frameView(env: Env, f: Frame, only?: { regs: number; stack: Set<
     if (s.types === '????????') continue;
     const off = -(spi + 1) * 8;
     // A spill narrower than the slot shows the bytes above it first, as the kernel prints `fp-8=????0`.
-    const t = s.spilled && s.types[7] === 'r' ? s.types.slice(0, s.types.indexOf('r')) + regText(s.spilled, mapName(env), mapSizes(env)) : s.types;
+    const t = s.spilled && s.types[7] === 'r' ? s.types.slice(0, s.types.indexOf('r')) + inFrame(f, s.spilled, regText(s.spilled, mapName(env), mapSizes(env))) : s.types;
     stack[String(off)] = t;
     parts.push(`fp${off}=${t}`);
   }
@@ -129,6 +140,7 @@ export function stateText(env: Env, s: VState): string {
   const f = s.frames[s.frames.length - 1]!;
   let text = frameView(env, f).text;
   if (s.refs.length) text += ` refs=${s.refs.map((r) => r.id).join(',')}`;
+  if (f.inCallbackFn) text += ' cb';
   return s.frames.length > 1 ? `frame${f.frameno}: ${text}` : text;
 }
 
