@@ -71,6 +71,7 @@ export function runVerifier(prog: Program, maps: MapDef[], opts: VerifyOptions):
     });
     env.subprogs = cfg.subprogs;
     checkFuncInfoLayout(env);
+    checkBeforeWalk(env);
     markCallbackCalls(prog.insns, cfg.prunePoints, cfg.jmpPoints);
     env.liveBefore = cfg.liveBefore;
     const carry: Carry = { processed: 0, jmps: 0, prevJmps: 0, prevInsns: 0 };
@@ -470,6 +471,32 @@ function widenSince(st: VState, idx: number): void {
       }
     }
   });
+}
+
+/**
+ * What the kernel refuses over all slots before it walks any path, reached or not: without BTF,
+ * subprograms with a legacy packet load or a tail call (check_abnormal_return), and loads of a map
+ * that does not exist (resolve_pseudo_ldimm64).
+ */
+function checkBeforeWalk(env: Env): void {
+  const insns = env.prog.insns;
+  if (!env.prog.btfFuncs?.length) {
+    for (const sp of env.subprogs.slice(1)) {
+      const at = (want: (i: Insn) => boolean): number => insns.slice(sp.start, sp.end).findIndex((i) => !!i && want(i));
+      const ld = at((i) => i.kind === 'ldAbs' || i.kind === 'ldInd');
+      if (ld >= 0) reject('LD_ABS is not allowed in subprogs without BTF', sp.start + ld);
+      const tail = at((i) => i.kind === 'call' && i.src === 0 && i.imm === 12);
+      if (tail >= 0) reject('tail_call is not allowed in subprogs without BTF', sp.start + tail);
+    }
+  }
+  for (let i = 0; i < insns.length; i++) {
+    const insn = insns[i];
+    if (insn?.kind !== 'ldImm64') continue;
+    const ref = env.prog.ldImm64Refs.get(i);
+    if (ref?.kind !== 'map' && insn.src !== 1 && insn.src !== 2 && insn.src !== 5 && insn.src !== 6) continue;
+    const map = env.mapBySlot.get(i) ?? -1;
+    if (map < 0 || !env.maps[map]) reject(`fd ${insn.imm} is not pointing to valid bpf_map`, i);
+  }
 }
 
 function pushBranch(env: Env, stack: Pending[], st: VState, to: number, from: number): void {

@@ -1,5 +1,5 @@
 /**
- * Recorded kernel verdicts: 705 small programs (hand-written cases for the common verifier errors,
+ * Recorded kernel verdicts: 706 small programs (hand-written cases for the common verifier errors,
  * bpf-to-bpf calls, may_goto loops, seeded random programs, and raw slots the decoder refuses: unknown
  * opcodes, reserved fields, malformed 64-bit loads) with the Linux 6.18 verdict, error message, blamed
  * instruction and processed-instruction count, recorded as root through bpf(2). Every program must get

@@ -79,3 +79,12 @@ r0 = 0
 exit
 r0 = r1
 exit
+----
+#name subprog_ld_abs_called
+## prog socket_filter
+r6 = r1
+callpc 2
+r0 = 0
+exit
+r0 = *(u8 *)skb[12]
+exit
