@@ -85,6 +85,9 @@ export function runVerifier(prog: Program, maps: MapDef[], opts: VerifyOptions):
       processed = doCheck(env, opts, cfg.prunePoints, cfg.jmpPoints, stats, collect, env.subprogs[sp]!.start, carry);
       if (env.logLevel > 0) env.log.push(`Func#${sp} ('${name}') is safe for any args that match its prototype`);
     }
+    // At level 1 the kernel keeps only a path that failed: once every walk is done, the log is empty
+    // again, so an accepted program's log is the statistics and a later error stands alone.
+    if (env.logLevel === 1) env.log.length = 0;
     checkCombinedStack(env);
   } catch (e) {
     if (!(e instanceof Reject)) throw e;
@@ -95,8 +98,6 @@ export function runVerifier(prog: Program, maps: MapDef[], opts: VerifyOptions):
     error = { insn, message, code: ex.code, explanation: ex.explanation, hint: ex.hint };
     for (const l of e.lines) env.log.push(l);
   }
-  // At level 1 the kernel keeps only the path that failed: an accepted program's log is the statistics.
-  if (env.logLevel === 1 && !error) env.log.length = 0;
   if (env.logLevel > 0 || error) {
     env.log.push(statsLine(processed, stats.maxStatesPerInsn, stats.totalStates, stats.peakStates));
   }
