@@ -251,7 +251,8 @@ export function markPtrOrNull(s: VState, id: number, refId: number, isNull: bool
     }
     const n: Reg = cloneReg(r);
     n.maybeNull = false;
-    if (!n.refId) n.id = 0;
+    // The id has done its work (the NULL check); a reference is still known by its refId.
+    n.id = 0;
     set(n);
   });
 }
