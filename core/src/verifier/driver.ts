@@ -202,7 +202,7 @@ function doCheck(env: Env, opts: VerifyOptions, prune: Uint8Array, jmpPoints: Ui
             }
           } else if (statesMaybeLooping(sl.state, env.cur) && statesEqual(sl.state, env.cur, () => 0x7ff, true) &&
               (sl.state.callbackUnrollDepth ?? 0) === (env.cur.callbackUnrollDepth ?? 0)) {
-            reject(`infinite loop detected at insn ${idx}`, idx);
+            reject([`infinite loop detected at insn ${idx}`, `cur state: ${stateText(env, env.cur)}`, `old state: ${stateText(env, sl.state)}`], idx);
           }
           if (!forceNew && jmps - prevJmps < 20 && processed - prevInsns < 100) addNew = false;
         } else if (statesEqual(sl.state, env.cur, liveAt(sl.state, idx), false, !sl.precise)) {

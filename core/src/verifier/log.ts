@@ -80,7 +80,8 @@ function insnBody(insn: Insn): string {
     case 'call':
       if (insn.src === 1) return `call pc${offText(insn.imm)}`;
       if (insn.src === 2) return `call kernel-function`;
-      return `call ${helperById(insn.imm)?.name ?? 'unknown'}#${insn.imm}`;
+      // Id 0 is BPF_FUNC_unspec, which the kernel's table names though no helper has it.
+      return `call ${helperById(insn.imm)?.name ?? (insn.imm === 0 ? 'bpf_unspec' : 'unknown')}#${insn.imm}`;
     case 'callx': return `call r${insn.dst}`;
     case 'exit': return 'exit';
     case 'mayGoto': return `may_goto pc${offText(insn.off)}`;
